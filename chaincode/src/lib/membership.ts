@@ -1,0 +1,46 @@
+import type { Context } from 'fabric-contract-api';
+import { ConsortiumConfig, ConsortiumMember, type MemberKind } from '../models/consortium';
+import { readCaller, type Caller } from './caller';
+import { AccessDeniedError } from './errors';
+import { compositeKey, KEY_TYPES, readState } from './ledger';
+
+/** A caller whose organisation is a registered consortium member. */
+export interface MemberCaller extends Caller {
+  orgKind: MemberKind;
+  regulatorMspId: string;
+}
+
+export function consortiumKey(ctx: Context): string {
+  return compositeKey(ctx, KEY_TYPES.consortium, []);
+}
+
+export function memberKey(ctx: Context, mspId: string): string {
+  return compositeKey(ctx, KEY_TYPES.member, [mspId]);
+}
+
+export async function readConsortium(ctx: Context): Promise<ConsortiumConfig | undefined> {
+  const stored = await readState(ctx, consortiumKey(ctx));
+  return stored === undefined ? undefined : ConsortiumConfig.decode(stored);
+}
+
+export async function readMember(ctx: Context, mspId: string): Promise<ConsortiumMember | undefined> {
+  const stored = await readState(ctx, memberKey(ctx, mspId));
+  return stored === undefined ? undefined : ConsortiumMember.decode(stored);
+}
+
+/**
+ * Every transaction except InitConsortium and GetMembers starts here: the consortium must be
+ * initialised and the caller's MSP registered; the result carries the org kind for the policy checks.
+ */
+export async function authenticateMember(ctx: Context): Promise<MemberCaller> {
+  const caller = readCaller(ctx);
+  const consortium = await readConsortium(ctx);
+  if (consortium === undefined) {
+    throw new AccessDeniedError('the consortium is not initialised yet (Consortium:InitConsortium)');
+  }
+  const member = await readMember(ctx, caller.mspId);
+  if (member === undefined) {
+    throw new AccessDeniedError(`MSP ${caller.mspId} is not a registered consortium member`);
+  }
+  return { ...caller, orgKind: member.kind, regulatorMspId: consortium.regulatorMspId };
+}

@@ -1,0 +1,102 @@
+import { describe, expect, expectTypeOf, it } from 'vitest';
+import type { LogLine, NetworkStatus, NodeStatus, ProgressEvent } from '../services/runtime/types';
+import type { ApiClient } from './client';
+import {
+  API_CHANNEL_NAMES,
+  apiChannels,
+  isApiChannel,
+  type ApiArgs,
+  type ApiCallArgs,
+  type ApiChannel,
+  type ApiEventMessage,
+  type ApiParsedArgs,
+  type ApiResult,
+  type NodeMetricsSnapshot,
+} from './contract';
+
+describe('API contract types', () => {
+  it('names every channel domain:verb', () => {
+    expectTypeOf<ApiChannel>().toEqualTypeOf<
+      | 'network:status'
+      | 'network:up'
+      | 'network:down'
+      | 'node:start'
+      | 'node:stop'
+      | 'node:restart'
+      | 'node:logs'
+      | 'node:metrics'
+    >();
+    for (const name of API_CHANNEL_NAMES) expect(name).toMatch(/^[a-z]+:[a-z]+$/);
+  });
+
+  it('maps each channel to the runtime result type', () => {
+    expectTypeOf<ApiResult<'network:status'>>().toEqualTypeOf<NetworkStatus>();
+    expectTypeOf<ApiResult<'network:up'>>().toEqualTypeOf<NetworkStatus>();
+    expectTypeOf<ApiResult<'network:down'>>().toEqualTypeOf<null>();
+    expectTypeOf<ApiResult<'node:start'>>().toEqualTypeOf<NodeStatus>();
+    expectTypeOf<ApiResult<'node:stop'>>().toEqualTypeOf<NodeStatus>();
+    expectTypeOf<ApiResult<'node:restart'>>().toEqualTypeOf<NodeStatus>();
+    expectTypeOf<ApiResult<'node:logs'>>().toEqualTypeOf<LogLine[]>();
+    expectTypeOf<ApiResult<'node:metrics'>>().toEqualTypeOf<NodeMetricsSnapshot>();
+  });
+
+  it('types arguments as callers write them and as handlers receive them', () => {
+    expectTypeOf<ApiArgs<'node:restart'>>().toEqualTypeOf<{ nodeId: string }>();
+    expectTypeOf<ApiArgs<'node:logs'>>().toEqualTypeOf<{ nodeId: string; limit?: number | undefined }>();
+    expectTypeOf<ApiParsedArgs<'node:logs'>>().toEqualTypeOf<{ nodeId: string; limit: number }>();
+  });
+
+  it('lets callers omit arguments only where none are required', () => {
+    expectTypeOf<[]>().toExtend<ApiCallArgs<'network:status'>>();
+    expectTypeOf<[]>().not.toExtend<ApiCallArgs<'node:start'>>();
+    const call: ApiClient['call'] = async () => {
+      throw new Error('type-level test only');
+    };
+    expectTypeOf(call<'node:logs'>).toBeCallableWith('node:logs', { nodeId: 'peer0.hospital', limit: 10 });
+    expectTypeOf(call<'network:status'>).toBeCallableWith('network:status');
+    // @ts-expect-error a node channel needs its nodeId
+    expectTypeOf(call<'node:stop'>).toBeCallableWith('node:stop', {});
+    // @ts-expect-error unknown channels do not type-check
+    expectTypeOf(call).toBeCallableWith('node:delete', { nodeId: 'x' });
+    // @ts-expect-error the result of node:logs is not a NodeStatus
+    expectTypeOf(call<'node:logs'>).returns.resolves.toEqualTypeOf<NodeStatus>();
+  });
+
+  it('types push events by name', () => {
+    expectTypeOf<Extract<ApiEventMessage, { event: 'log' }>['payload']>().toEqualTypeOf<LogLine>();
+    expectTypeOf<Extract<ApiEventMessage, { event: 'node-state' }>['payload']>().toEqualTypeOf<NodeStatus>();
+    expectTypeOf<Extract<ApiEventMessage, { event: 'progress' }>['payload']>().toEqualTypeOf<ProgressEvent>();
+  });
+});
+
+describe('API contract schemas', () => {
+  it('accepts well-formed node ids and rejects the rest', () => {
+    const schema = apiChannels['node:start'].args;
+    for (const nodeId of ['peer0.hospital', 'orderer0', '9', 'a'.repeat(128)]) {
+      expect(schema.safeParse({ nodeId }).success).toBe(true);
+    }
+    for (const nodeId of ['', 'Peer0', '-peer', '.peer', 'peer/../x', 'peer 0', 'a'.repeat(129), 42]) {
+      expect(schema.safeParse({ nodeId }).success).toBe(false);
+    }
+  });
+
+  it('bounds the log limit and defaults it', () => {
+    const schema = apiChannels['node:logs'].args;
+    expect(schema.parse({ nodeId: 'peer0' })).toEqual({ nodeId: 'peer0', limit: 500 });
+    expect(schema.safeParse({ nodeId: 'peer0', limit: 5000 }).success).toBe(true);
+    expect(schema.safeParse({ nodeId: 'peer0', limit: 5001 }).success).toBe(false);
+    expect(schema.safeParse({ nodeId: 'peer0', limit: 0 }).success).toBe(false);
+    expect(schema.safeParse({ nodeId: 'peer0', limit: 1.5 }).success).toBe(false);
+  });
+
+  it('rejects unexpected keys', () => {
+    expect(apiChannels['network:status'].args.safeParse({ force: true }).success).toBe(false);
+    expect(apiChannels['node:stop'].args.safeParse({ nodeId: 'peer0', signal: 'KILL' }).success).toBe(false);
+  });
+
+  it('recognises only its own channel names', () => {
+    expect(isApiChannel('node:logs')).toBe(true);
+    expect(isApiChannel('toString')).toBe(false);
+    expect(isApiChannel('__proto__')).toBe(false);
+  });
+});

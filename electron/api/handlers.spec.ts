@@ -1,0 +1,102 @@
+import { describe, expect, it } from 'vitest';
+import type { ApiEventMessage } from './contract';
+import { ApiError } from './errors';
+import { createApiHandlers } from './handlers';
+import { FakeNetworkController } from './testing/fake-network-controller';
+
+describe('createApiHandlers', () => {
+  it('calls the controller with validated arguments and wraps the result', async () => {
+    const controller = new FakeNetworkController();
+    const handlers = createApiHandlers(controller);
+    const envelope = await handlers.invoke('node:restart', { nodeId: 'peer0.hospital' });
+    expect(envelope).toMatchObject({ result: { id: 'peer0.hospital', state: 'running', restarts: 1 } });
+    expect(controller.calls).toEqual([{ method: 'restartNode', args: ['peer0.hospital'] }]);
+  });
+
+  it('fills defaults before calling the controller', async () => {
+    const controller = new FakeNetworkController();
+    await createApiHandlers(controller).invoke('node:logs', { nodeId: 'peer0.hospital' });
+    expect(controller.calls).toEqual([{ method: 'tailLogs', args: ['peer0.hospital', 500] }]);
+  });
+
+  it('refuses malformed arguments in words without calling the controller', async () => {
+    const controller = new FakeNetworkController();
+    const handlers = createApiHandlers(controller);
+    const envelope = await handlers.invoke('node:logs', { nodeId: '../etc', limit: 10_000 });
+    expect(envelope).toMatchObject({ error: { code: 'invalid-argument' } });
+    const { error } = envelope as { error: { message: string; details: { path: string }[] } };
+    expect(error.message).toMatch(/^Invalid arguments for node:logs: nodeId: must be 1-128 characters/);
+    expect(error.message).toContain('limit:');
+    expect(error.details.map((issue) => issue.path)).toEqual(['nodeId', 'limit']);
+    expect(await handlers.invoke('node:stop', 'peer0')).toMatchObject({
+      error: { code: 'invalid-argument' },
+    });
+    expect(controller.calls).toEqual([]);
+  });
+
+  it('refuses unknown channels, including inherited property names', async () => {
+    const controller = new FakeNetworkController();
+    const handlers = createApiHandlers(controller);
+    for (const channel of ['node:delete', 'constructor', '__proto__']) {
+      expect(await handlers.invoke(channel, {})).toMatchObject({ error: { code: 'unknown-channel' } });
+    }
+    expect(controller.calls).toEqual([]);
+  });
+
+  it('maps thrown errors to envelopes without stack traces', async () => {
+    const controller = new FakeNetworkController();
+    const handlers = createApiHandlers(controller);
+
+    controller.failNext('stopNode', new Error('orderer did not exit within 10 s'));
+    const internal = await handlers.invoke('node:stop', { nodeId: 'orderer0.orderer' });
+    expect(internal).toEqual({ error: { code: 'internal', message: 'orderer did not exit within 10 s' } });
+    expect(JSON.stringify(internal)).not.toMatch(/at .*\.ts:\d+/);
+
+    controller.failNext(
+      'up',
+      new ApiError('conflict', 'Ports 7050 and 7051 are taken.', { ports: [7050, 7051] }),
+    );
+    expect(await handlers.invoke('network:up', {})).toEqual({
+      error: {
+        code: 'conflict',
+        message: 'Ports 7050 and 7051 are taken.',
+        details: { ports: [7050, 7051] },
+      },
+    });
+
+    expect(await handlers.invoke('node:metrics', { nodeId: 'peer9.nowhere' })).toEqual({
+      error: { code: 'not-found', message: 'No node named "peer9.nowhere" in this network.' },
+    });
+  });
+
+  it('returns null for network:down and a timestamped metrics snapshot', async () => {
+    const handlers = createApiHandlers(new FakeNetworkController());
+    expect(await handlers.invoke('network:down', undefined)).toEqual({ result: null });
+    const metrics = await handlers.invoke('node:metrics', { nodeId: 'peer0.hospital' });
+    expect(metrics).toMatchObject({
+      result: { nodeId: 'peer0.hospital', text: expect.stringContaining('ledger_') },
+    });
+  });
+
+  it('forwards push events until the subscription is disposed', async () => {
+    const controller = new FakeNetworkController();
+    const handlers = createApiHandlers(controller);
+    const received: ApiEventMessage[] = [];
+    const subscription = handlers.subscribe((message) => received.push(message));
+
+    controller.emit('log', { nodeId: 'peer0.hospital', stream: 'stderr', line: 'joined channel', at: 'now' });
+    await handlers.invoke('network:up', {});
+    expect(received.map((message) => message.event)).toEqual([
+      'log',
+      'progress',
+      'node-state',
+      'node-state',
+      'node-state',
+    ]);
+
+    subscription.dispose();
+    expect(controller.listenerCount()).toBe(0);
+    controller.emit('progress', { step: 'ignored' });
+    expect(received).toHaveLength(5);
+  });
+});

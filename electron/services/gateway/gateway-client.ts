@@ -1,0 +1,150 @@
+// Fabric Gateway connections: one gRPC connection per peer, per-call deadlines, and errors turned
+// into messages that name the peer, the org and what went wrong.
+import * as grpc from '@grpc/grpc-js';
+import {
+  connect,
+  EndorseError,
+  CommitError,
+  CommitStatusError,
+  GatewayError,
+  hash,
+  type Gateway,
+} from '@hyperledger/fabric-gateway';
+import { withSigner, type SigningIdentity } from '../fabric/proposal';
+
+export interface PeerEndpoint {
+  /** host:port */
+  address: string;
+  tlsRootCertPem: string;
+  /** For messages: e.g. peer0.hospital.medfabric.local (HospitalMSP). */
+  label: string;
+}
+
+export interface CallDeadlines {
+  evaluateMs: number;
+  endorseMs: number;
+  submitMs: number;
+  commitStatusMs: number;
+}
+
+export const DEFAULT_DEADLINES: CallDeadlines = {
+  evaluateMs: 30_000,
+  endorseMs: 60_000,
+  submitMs: 30_000,
+  commitStatusMs: 120_000,
+};
+
+export class FabricCallError extends Error {
+  constructor(
+    message: string,
+    readonly grpcCode?: number,
+    readonly transactionId?: string,
+  ) {
+    super(message);
+    this.name = 'FabricCallError';
+  }
+}
+
+export interface GatewayConnection {
+  gateway: Gateway;
+  endpoint: PeerEndpoint;
+  close(): void;
+}
+
+export function newGrpcClient(endpoint: PeerEndpoint): grpc.Client {
+  return new grpc.Client(endpoint.address, grpc.credentials.createSsl(Buffer.from(endpoint.tlsRootCertPem)), {
+    'grpc.max_receive_message_length': 100 * 1024 * 1024,
+    'grpc.keepalive_time_ms': 120_000,
+  });
+}
+
+/** Opens a Gateway session for `identity` through `endpoint`. Close it when done. */
+export function connectGateway(
+  endpoint: PeerEndpoint,
+  identity: SigningIdentity,
+  deadlines: CallDeadlines = DEFAULT_DEADLINES,
+): GatewayConnection {
+  const client = newGrpcClient(endpoint);
+  const { signer } = withSigner(identity);
+  const gateway = connect({
+    client,
+    identity: { mspId: identity.mspId, credentials: Buffer.from(identity.certPem) },
+    signer,
+    hash: hash.sha256,
+    evaluateOptions: () => ({ deadline: Date.now() + deadlines.evaluateMs }),
+    endorseOptions: () => ({ deadline: Date.now() + deadlines.endorseMs }),
+    submitOptions: () => ({ deadline: Date.now() + deadlines.submitMs }),
+    commitStatusOptions: () => ({ deadline: Date.now() + deadlines.commitStatusMs }),
+  });
+  return {
+    gateway,
+    endpoint,
+    close: () => {
+      gateway.close();
+      client.close();
+    },
+  };
+}
+
+/** Turns a Gateway error into one readable message with the peer's details. */
+export function describeFabricError(error: unknown, endpoint: PeerEndpoint, action: string): FabricCallError {
+  if (error instanceof EndorseError || error instanceof CommitStatusError) {
+    const details = error.details
+      .map((d) => `    ${d.address} (${d.mspId}): ${d.message}`)
+      .join('\n');
+    const code = grpc.status[error.code] ?? String(error.code);
+    return new FabricCallError(
+      `${action} via ${endpoint.label} failed (${code}): ${error.message}${details ? `\n${details}` : ''}`,
+      error.code,
+      error.transactionId,
+    );
+  }
+  if (error instanceof CommitError) {
+    return new FabricCallError(
+      `${action}: transaction ${error.transactionId} was not committed (validation code ${error.code})`,
+      undefined,
+      error.transactionId,
+    );
+  }
+  if (error instanceof GatewayError) {
+    const code = grpc.status[error.code] ?? String(error.code);
+    const unreachable = error.code === grpc.status.UNAVAILABLE ? ` (is ${endpoint.address} running?)` : '';
+    const details = error.details.map((d) => `    ${d.address} (${d.mspId}): ${d.message}`).join('\n');
+    return new FabricCallError(
+      `${action} via ${endpoint.label} failed (${code})${unreachable}: ${error.message}${details ? `\n${details}` : ''}`,
+      error.code,
+    );
+  }
+  return new FabricCallError(`${action} via ${endpoint.label} failed: ${(error as Error).message}`);
+}
+
+/**
+ * Transient start-up conditions: gossip needs a few seconds after a peer joins before other orgs'
+ * gateways can plan endorsements, and Raft needs a leader after an orderer (re)starts.
+ */
+export function isDiscoveryWarmingUp(error: unknown): boolean {
+  return (
+    error instanceof Error &&
+    /failed to find any endorsing peers|no endorsement plan|no peers available|no Raft leader/i.test(error.message)
+  );
+}
+
+/**
+ * Runs `action`, repeating it while the network is still learning its peers (a readiness probe,
+ * polled every `intervalMs`), and gives up with the last error after `timeoutMs`.
+ */
+export async function retryWhileDiscovering<T>(
+  action: () => Promise<T>,
+  timeoutMs = 90_000,
+  intervalMs = 500,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      return await action();
+    } catch (error) {
+      if (!isDiscoveryWarmingUp(error) || Date.now() > deadline) throw error;
+      await new Promise((resolve) => setTimeout(resolve, intervalMs));
+    }
+  }
+}

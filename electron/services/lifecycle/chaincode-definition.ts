@@ -1,0 +1,175 @@
+// Chaincode definitions through the `_lifecycle` system chaincode over the Gateway:
+// approve for my org, check commit readiness, commit, and query what is committed.
+import { peer } from '@hyperledger/fabric-protos';
+import { signaturePolicyEnvelope } from '../channel/policy';
+import { describeFabricError, type GatewayConnection } from '../gateway/gateway-client';
+
+export interface CollectionDefinition {
+  name: string;
+  /** Signature policy naming the member orgs, e.g. OR('HospitalMSP.member', 'RegulatorMSP.member'). */
+  memberPolicy: string;
+  requiredPeerCount: number;
+  maxPeerCount: number;
+  blockToLive: number;
+  memberOnlyRead: boolean;
+  memberOnlyWrite: boolean;
+}
+
+export interface ChaincodeDefinition {
+  name: string;
+  version: string;
+  sequence: number;
+  endorsementPolicy: string;
+  collections: CollectionDefinition[];
+  initRequired: boolean;
+}
+
+export interface CommittedDefinition {
+  name: string;
+  version: string;
+  sequence: number;
+  approvals: Record<string, boolean>;
+  collections: string[];
+}
+
+function collectionPackage(collections: CollectionDefinition[]): peer.CollectionConfigPackage | undefined {
+  if (collections.length === 0) return undefined;
+  const pkg = new peer.CollectionConfigPackage();
+  pkg.setConfigList(
+    collections.map((collection) => {
+      const staticConfig = new peer.StaticCollectionConfig();
+      staticConfig.setName(collection.name);
+      const policy = new peer.CollectionPolicyConfig();
+      policy.setSignaturePolicy(signaturePolicyEnvelope(collection.memberPolicy));
+      staticConfig.setMemberOrgsPolicy(policy);
+      staticConfig.setRequiredPeerCount(collection.requiredPeerCount);
+      staticConfig.setMaximumPeerCount(collection.maxPeerCount);
+      staticConfig.setBlockToLive(collection.blockToLive);
+      staticConfig.setMemberOnlyRead(collection.memberOnlyRead);
+      staticConfig.setMemberOnlyWrite(collection.memberOnlyWrite);
+      const config = new peer.CollectionConfig();
+      config.setStaticCollectionConfig(staticConfig);
+      return config;
+    }),
+  );
+  return pkg;
+}
+
+function validationParameter(endorsementPolicy: string): Uint8Array {
+  const policy = new peer.ApplicationPolicy();
+  policy.setSignaturePolicy(signaturePolicyEnvelope(endorsementPolicy));
+  return policy.serializeBinary();
+}
+
+/** Approves the definition for the connection's org, pointing it at its installed package. */
+export async function approveForMyOrg(
+  connection: GatewayConnection,
+  channel: string,
+  definition: ChaincodeDefinition,
+  packageId: string,
+): Promise<void> {
+  const args = new peer.lifecycle.ApproveChaincodeDefinitionForMyOrgArgs();
+  args.setName(definition.name);
+  args.setVersion(definition.version);
+  args.setSequence(definition.sequence);
+  args.setValidationParameter(validationParameter(definition.endorsementPolicy));
+  const collections = collectionPackage(definition.collections);
+  if (collections) args.setCollections(collections);
+  args.setInitRequired(definition.initRequired);
+  const source = new peer.lifecycle.ChaincodeSource();
+  const local = new peer.lifecycle.ChaincodeSource.Local();
+  local.setPackageId(packageId);
+  source.setLocalPackage(local);
+  args.setSource(source);
+  const identityMsp = connection.gateway.getIdentity().mspId;
+  try {
+    await connection.gateway
+      .getNetwork(channel)
+      .getContract('_lifecycle')
+      .submit('ApproveChaincodeDefinitionForMyOrg', {
+        arguments: [args.serializeBinary()],
+        endorsingOrganizations: [identityMsp],
+      });
+  } catch (error) {
+    throw describeFabricError(error, connection.endpoint, `approve ${definition.name} sequence ${definition.sequence} for ${identityMsp}`);
+  }
+}
+
+export async function checkCommitReadiness(
+  connection: GatewayConnection,
+  channel: string,
+  definition: ChaincodeDefinition,
+): Promise<Record<string, boolean>> {
+  const args = new peer.lifecycle.CheckCommitReadinessArgs();
+  args.setName(definition.name);
+  args.setVersion(definition.version);
+  args.setSequence(definition.sequence);
+  args.setValidationParameter(validationParameter(definition.endorsementPolicy));
+  const collections = collectionPackage(definition.collections);
+  if (collections) args.setCollections(collections);
+  args.setInitRequired(definition.initRequired);
+  try {
+    const result = await connection.gateway
+      .getNetwork(channel)
+      .getContract('_lifecycle')
+      .evaluate('CheckCommitReadiness', { arguments: [args.serializeBinary()] });
+    const readiness = peer.lifecycle.CheckCommitReadinessResult.deserializeBinary(result);
+    return Object.fromEntries(readiness.getApprovalsMap().toArray());
+  } catch (error) {
+    throw describeFabricError(error, connection.endpoint, `check commit readiness of ${definition.name}`);
+  }
+}
+
+export async function commitDefinition(
+  connection: GatewayConnection,
+  channel: string,
+  definition: ChaincodeDefinition,
+  endorsingOrganizations: string[],
+): Promise<void> {
+  const args = new peer.lifecycle.CommitChaincodeDefinitionArgs();
+  args.setName(definition.name);
+  args.setVersion(definition.version);
+  args.setSequence(definition.sequence);
+  args.setValidationParameter(validationParameter(definition.endorsementPolicy));
+  const collections = collectionPackage(definition.collections);
+  if (collections) args.setCollections(collections);
+  args.setInitRequired(definition.initRequired);
+  try {
+    await connection.gateway
+      .getNetwork(channel)
+      .getContract('_lifecycle')
+      .submit('CommitChaincodeDefinition', { arguments: [args.serializeBinary()], endorsingOrganizations });
+  } catch (error) {
+    throw describeFabricError(error, connection.endpoint, `commit ${definition.name} sequence ${definition.sequence}`);
+  }
+}
+
+/** The committed definition of `name`, or undefined when none is committed. */
+export async function queryCommitted(
+  connection: GatewayConnection,
+  channel: string,
+  name: string,
+): Promise<CommittedDefinition | undefined> {
+  const args = new peer.lifecycle.QueryChaincodeDefinitionArgs();
+  args.setName(name);
+  try {
+    const result = await connection.gateway
+      .getNetwork(channel)
+      .getContract('_lifecycle')
+      .evaluate('QueryChaincodeDefinition', { arguments: [args.serializeBinary()] });
+    const definition = peer.lifecycle.QueryChaincodeDefinitionResult.deserializeBinary(result);
+    return {
+      name,
+      version: definition.getVersion(),
+      sequence: definition.getSequence(),
+      approvals: Object.fromEntries(definition.getApprovalsMap().toArray()),
+      collections: (definition.getCollections()?.getConfigList() ?? []).map(
+        (config) => config.getStaticCollectionConfig()?.getName() ?? '',
+      ),
+    };
+  } catch (error) {
+    const described = describeFabricError(error, connection.endpoint, `query chaincode ${name}`);
+    if (/namespace \S+ is not defined|not found/i.test(described.message)) return undefined;
+    throw described;
+  }
+}

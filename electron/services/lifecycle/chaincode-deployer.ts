@@ -1,0 +1,281 @@
+// Deploys a chaincode folder as a service: CCaaS package, install on every peer, approve per org,
+// commit, and one supervised chaincode server process per peer. Works for any folder whose
+// package.json `main` exports fabric-contract-api contracts.
+import { existsSync } from 'node:fs';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { execCommand } from '../process/exec';
+import { endorsementPolicyFor, MAX_CHAINCODES_PER_PEER, type NodeTopology, type Topology } from '../runtime/profile';
+import { probeTcp } from '../runtime/probes';
+import type { NetworkRuntime } from '../runtime/network-runtime';
+import { buildCcaasPackage } from './ccaas-package';
+import {
+  approveForMyOrg,
+  checkCommitReadiness,
+  commitDefinition,
+  queryCommitted,
+  type ChaincodeDefinition,
+  type CollectionDefinition,
+} from './chaincode-definition';
+import { initConsortium } from './consortium-bootstrap';
+import { retryWhileDiscovering } from '../gateway/gateway-client';
+
+export interface DeployRequest {
+  name: string;
+  /** Absolute path of the chaincode folder. */
+  path: string;
+  version: string;
+  /** The MedFabric consortium chaincode: private data collections and member registry. */
+  consortium?: boolean;
+  endorsementPolicy?: string;
+}
+
+export interface DeployedChaincode {
+  name: string;
+  version: string;
+  sequence: number;
+  packageId: string;
+  path: string;
+  slot: number;
+  endorsementPolicy: string;
+  collections: string[];
+  consortium: boolean;
+}
+
+export class ChaincodeDeployError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ChaincodeDeployError';
+  }
+}
+
+/** One collection per hospital, shared with the regulator, for the encrypted diagnoses (DESIGN §6–7). */
+export function consortiumCollections(topology: Topology): CollectionDefinition[] {
+  const regulator = topology.peerOrgs.find((org) => org.role === 'regulator');
+  return topology.peerOrgs
+    .filter((org) => org.role === 'hospital')
+    .map((hospital) => ({
+      name: `diagnosis_${hospital.mspId}`,
+      memberPolicy: regulator
+        ? `OR('${hospital.mspId}.member', '${regulator.mspId}.member')`
+        : `OR('${hospital.mspId}.member')`,
+      requiredPeerCount: 0,
+      maxPeerCount: 1,
+      blockToLive: 0,
+      memberOnlyRead: true,
+      memberOnlyWrite: true,
+    }));
+}
+
+export function serviceNodeId(chaincode: string, peer: NodeTopology): string {
+  return `cc-${chaincode.toLowerCase().replace(/[^a-z0-9-]/g, '-')}.${peer.id}`;
+}
+
+export class ChaincodeDeployer {
+  constructor(private readonly runtime: NetworkRuntime) {}
+
+  private get topology(): Topology {
+    return this.runtime.topology;
+  }
+
+  /** Per-peer values for the builder's connection.json templates: one address per slot. */
+  builderConfig(peer: NodeTopology): Record<string, string> {
+    const config: Record<string, string> = {};
+    for (let slot = 0; slot < MAX_CHAINCODES_PER_PEER; slot++) {
+      config[`ccaas_slot${slot}`] = `127.0.0.1:${(peer.ccaasBasePort ?? 0) + slot}`;
+    }
+    return config;
+  }
+
+  /** Deploys unless this exact version is already committed and recorded. */
+  async ensureDeployed(request: DeployRequest): Promise<DeployedChaincode> {
+    const recorded = this.runtime.networkRecord.chaincodes[request.name];
+    if (recorded && recorded.version === request.version && recorded.path === request.path) return recorded;
+    return this.deploy(request);
+  }
+
+  private async prepareFolder(folder: string): Promise<string> {
+    const manifestFile = path.join(folder, 'package.json');
+    if (!existsSync(manifestFile)) {
+      throw new ChaincodeDeployError(`${folder} is not a chaincode folder: package.json is missing`);
+    }
+    const manifest = JSON.parse(await readFile(manifestFile, 'utf8')) as { main?: string; scripts?: Record<string, string> };
+    if (manifest.scripts?.build) {
+      this.runtime.progress('Building chaincode', folder);
+      await execCommand('npm', ['run', 'build'], { cwd: folder, timeoutMs: 10 * 60_000 });
+    }
+    const main = path.join(folder, manifest.main ?? 'index.js');
+    if (!existsSync(main)) {
+      throw new ChaincodeDeployError(`${folder}: package.json "main" points to ${main}, which does not exist`);
+    }
+    try {
+      return createRequire(manifestFile).resolve('fabric-shim/cli.js');
+    } catch {
+      throw new ChaincodeDeployError(`${folder}: fabric-shim is not installed for this chaincode (npm install in the folder)`);
+    }
+  }
+
+  async deploy(request: DeployRequest): Promise<DeployedChaincode> {
+    const runtime = this.runtime;
+    const record = runtime.networkRecord;
+    const channel = runtime.channel;
+    await this.prepareFolder(request.path);
+
+    const usedSlots = new Set(Object.values(record.chaincodes).filter((c) => c.name !== request.name).map((c) => c.slot));
+    const slot = record.chaincodes[request.name]?.slot ?? [...Array(MAX_CHAINCODES_PER_PEER).keys()].find((s) => !usedSlots.has(s));
+    if (slot === undefined) {
+      throw new ChaincodeDeployError(`no chaincode slot left: a peer serves at most ${MAX_CHAINCODES_PER_PEER} chaincodes`);
+    }
+    const label = `${request.name}_${request.version}`;
+    const pkg = buildCcaasPackage(label, `{{.ccaas_slot${slot}}}`);
+    const packageDir = path.join(runtime.layout.chaincodeDir, request.name);
+    await mkdir(packageDir, { recursive: true });
+    await writeFile(path.join(packageDir, `${label}.tar.gz`), pkg.bytes);
+
+    for (const peer of this.topology.peers) {
+      const client = runtime.peerAdminClient(peer);
+      try {
+        const installed = await client.queryInstalled();
+        if (!installed.some((cc) => cc.packageId === pkg.packageId)) {
+          runtime.progress('Installing chaincode', `${label} on ${peer.id}`);
+          await client.installChaincode(pkg.bytes);
+        }
+      } finally {
+        client.close();
+      }
+    }
+
+    const endorsementPolicy = request.endorsementPolicy ?? endorsementPolicyFor(this.topology);
+    const collections = request.consortium ? consortiumCollections(this.topology) : [];
+    const anchorPeer = runtime.firstPeerOf(this.topology.peerOrgs.find((o) => o.role === 'regulator') ?? this.topology.peerOrgs[0]!);
+    const committed = await this.withGateway(anchorPeer, (connection) => queryCommitted(connection, channel, request.name));
+    const sameAsCommitted = committed?.version === request.version;
+    const definition: ChaincodeDefinition = {
+      name: request.name,
+      version: request.version,
+      sequence: sameAsCommitted && committed ? committed.sequence : (committed?.sequence ?? 0) + 1,
+      endorsementPolicy,
+      collections,
+      initRequired: false,
+    };
+
+    if (!sameAsCommitted) {
+      // Idempotent: an org that already approved this exact definition is not asked again.
+      const approvals = await this.withGateway(anchorPeer, (connection) =>
+        checkCommitReadiness(connection, channel, definition),
+      );
+      for (const org of this.topology.peerOrgs) {
+        if (approvals[org.mspId]) continue;
+        runtime.progress('Approving chaincode', `${label} sequence ${definition.sequence} for ${org.mspId}`);
+        await this.withGateway(runtime.firstPeerOf(org), (connection) =>
+          approveForMyOrg(connection, channel, definition, pkg.packageId),
+        );
+      }
+      runtime.progress('Committing chaincode', `${label} sequence ${definition.sequence}`);
+      await this.withGateway(anchorPeer, (connection) =>
+        retryWhileDiscovering(() =>
+          commitDefinition(
+            connection,
+            channel,
+            definition,
+            this.topology.peerOrgs.map((org) => org.mspId),
+          ),
+        ),
+      );
+    }
+
+    const deployed: DeployedChaincode = {
+      name: request.name,
+      version: request.version,
+      sequence: definition.sequence,
+      packageId: pkg.packageId,
+      path: request.path,
+      slot,
+      endorsementPolicy,
+      collections: collections.map((c) => c.name),
+      consortium: request.consortium ?? false,
+    };
+    // Replace the previous version's servers: the chaincode id they registered with is its package ID.
+    await this.stopServices(request.name);
+    record.chaincodes[request.name] = deployed;
+    await runtime.saveRecord();
+    await this.startServices(deployed);
+    if (deployed.consortium) await initConsortium(runtime, deployed.name);
+    return deployed;
+  }
+
+  private async withGateway<T>(
+    peer: NodeTopology,
+    action: (connection: ReturnType<NetworkRuntime['gateway']>) => Promise<T>,
+  ): Promise<T> {
+    const connection = this.runtime.gateway(peer);
+    try {
+      return await action(connection);
+    } finally {
+      connection.close();
+    }
+  }
+
+  private async stopServices(name: string): Promise<void> {
+    for (const peer of this.topology.peers) {
+      const id = serviceNodeId(name, peer);
+      const managed = this.runtime.process(id);
+      if (managed) {
+        await managed.stop();
+        this.runtime.unregisterProcess(id);
+      }
+    }
+  }
+
+  async startServices(chaincode: DeployedChaincode): Promise<void> {
+    const shimCli = await this.prepareFolderCached(chaincode.path);
+    await Promise.all(
+      this.topology.peers.map(async (peer) => {
+        const port = (peer.ccaasBasePort ?? 0) + chaincode.slot;
+        const managed = this.runtime.registerProcess({
+          id: serviceNodeId(chaincode.name, peer),
+          kind: 'chaincode',
+          org: peer.org.name,
+          mspId: peer.org.mspId,
+          command: process.execPath,
+          args: [
+            shimCli,
+            'server',
+            '--chaincode-address',
+            `127.0.0.1:${port}`,
+            '--chaincode-id',
+            chaincode.packageId,
+            '--module-path',
+            chaincode.path,
+          ],
+          env: {},
+          cwd: chaincode.path,
+          ports: { listen: port },
+          probe: () => probeTcp(port),
+        });
+        if (managed.status().state !== 'running') {
+          this.runtime.progress('Starting chaincode service', `${chaincode.name} for ${peer.id} on port ${port}`);
+          await managed.start();
+        }
+      }),
+    );
+  }
+
+  private readonly shimByFolder = new Map<string, string>();
+
+  private async prepareFolderCached(folder: string): Promise<string> {
+    const cached = this.shimByFolder.get(folder);
+    if (cached) return cached;
+    const shim = await this.prepareFolder(folder);
+    this.shimByFolder.set(folder, shim);
+    return shim;
+  }
+
+  /** After a restart: bring back the servers of every recorded chaincode. */
+  async startRecordedServices(): Promise<void> {
+    for (const chaincode of Object.values(this.runtime.networkRecord.chaincodes)) {
+      await this.startServices(chaincode);
+    }
+  }
+}

@@ -1,0 +1,526 @@
+// The local Fabric network: crypto material, orderers, peers, the channel and the chaincode
+// services, supervised as child processes. `up` is idempotent: it creates what is missing and
+// resumes existing ledgers; `down` stops everything it started.
+import { EventEmitter } from 'node:events';
+import { existsSync } from 'node:fs';
+import { mkdir, readFile, readdir, rename, rm, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { ensureGenesisBlock, type OrgChannelMaterial } from '../channel/genesis';
+import { channelInfo as osnChannelInfo, joinChannel as osnJoinChannel, type OsnAdminTls } from '../channel/osnadmin';
+import { PeerAdminClient } from '../fabric/peer-admin-client';
+import { withSigner, type SigningIdentity } from '../fabric/proposal';
+import { connectGateway, type GatewayConnection, type PeerEndpoint } from '../gateway/gateway-client';
+import {
+  EncryptedKeystore,
+  ensureOrgMaterial,
+  loadOrCreateKeystorePassphrase,
+  readTlsDir,
+  type OrgMaterial,
+} from '../pki';
+import type { FabricInstallation } from './fabric-installer';
+import { DEFAULT_POLICY, ManagedProcess, type ProcessSpec, type SupervisionPolicy } from './managed-process';
+import { writeOrdererConfig, writePeerConfig } from './node-config';
+import {
+  assertPortsFree,
+  isAlive,
+  isOurProcess,
+  NODE_MARKER,
+  probeHealthz,
+  probeRaftLeader,
+  STATE_MARKER,
+  waitFor,
+} from './probes';
+import { deriveTopology, findNode, type NetworkProfile, type NodeTopology, type OrgTopology, type Topology } from './profile';
+import { StateLayout } from './state-layout';
+import type {
+  ChaincodeStatus,
+  Disposable,
+  LogLine,
+  NetworkController,
+  NetworkState,
+  NetworkStatus,
+  NodeStatus,
+  PeerHeight,
+  ProgressEvent,
+  RuntimeEvents,
+} from './types';
+import { ChaincodeDeployer, type DeployedChaincode } from '../lifecycle/chaincode-deployer';
+import { queryCommitted } from '../lifecycle/chaincode-definition';
+
+export interface NetworkRuntimeOptions {
+  profile: NetworkProfile;
+  stateDir: string;
+  fabric: FabricInstallation;
+  policy?: Partial<SupervisionPolicy>;
+}
+
+/** What `up` has already done, persisted so a later `up` resumes instead of recreating. */
+export interface NetworkRecord {
+  profile: NetworkProfile;
+  createdAt: string;
+  fabricVersion: string;
+  ordererJoined: string[];
+  peerJoined: string[];
+  chaincodes: Record<string, DeployedChaincode>;
+}
+
+export const ADMIN_USER = 'Admin';
+
+export class NetworkRuntime implements NetworkController {
+  readonly topology: Topology;
+  readonly layout: StateLayout;
+  private readonly events = new EventEmitter();
+  private readonly processes = new Map<string, ManagedProcess>();
+  private readonly policy: SupervisionPolicy;
+  private material = new Map<string, OrgMaterial>();
+  private record: NetworkRecord | undefined;
+  private state: NetworkState = 'down';
+  readonly deployer: ChaincodeDeployer;
+
+  constructor(private readonly options: NetworkRuntimeOptions) {
+    this.topology = deriveTopology(options.profile);
+    this.layout = new StateLayout(path.resolve(options.stateDir));
+    this.policy = { ...DEFAULT_POLICY, ...options.policy };
+    this.deployer = new ChaincodeDeployer(this);
+  }
+
+  get fabric(): FabricInstallation {
+    return this.options.fabric;
+  }
+
+  get channel(): string {
+    return this.topology.profile.channel;
+  }
+
+  on<E extends keyof RuntimeEvents>(event: E, listener: (payload: RuntimeEvents[E]) => void): Disposable {
+    this.events.on(event, listener);
+    return { dispose: () => this.events.off(event, listener) };
+  }
+
+  progress(step: string, detail?: string): void {
+    const event: ProgressEvent = { step, detail };
+    this.events.emit('progress', event);
+  }
+
+  // ---- crypto material and identities -------------------------------------------------------
+
+  private async ensureCrypto(): Promise<void> {
+    const passphrase = await loadOrCreateKeystorePassphrase(this.layout.root);
+    const keystore = new EncryptedKeystore(this.layout.keystoreDir, passphrase);
+    for (const org of this.topology.orgs) {
+      const kind = org.role === 'orderer' ? 'orderer' : 'peer';
+      const nodes = this.topology.nodes.filter((n) => n.org === org).map((n) => n.shortName);
+      const material = await ensureOrgMaterial(
+        this.layout.cryptoDir,
+        { name: org.name, mspId: org.mspId, domain: org.domain, kind, nodes, users: [{ name: ADMIN_USER, ou: 'admin' }] },
+        keystore,
+      );
+      this.material.set(org.mspId, material);
+    }
+  }
+
+  orgMaterial(mspId: string): OrgMaterial {
+    const material = this.material.get(mspId);
+    if (!material) throw new Error(`no crypto material loaded for ${mspId}; run up first`);
+    return material;
+  }
+
+  adminIdentity(mspId: string): SigningIdentity {
+    const admin = this.orgMaterial(mspId).users[ADMIN_USER];
+    if (!admin) throw new Error(`${mspId} has no ${ADMIN_USER} identity`);
+    return { mspId, certPem: admin.certPem, keyPem: admin.keyPem };
+  }
+
+  peerEndpoint(node: NodeTopology): PeerEndpoint {
+    return {
+      address: node.address,
+      tlsRootCertPem: this.orgMaterial(node.org.mspId).tlsCaCertPem,
+      label: `${node.id} (${node.org.mspId})`,
+    };
+  }
+
+  peerAdminClient(node: NodeTopology): PeerAdminClient {
+    return new PeerAdminClient(
+      node.address,
+      this.orgMaterial(node.org.mspId).tlsCaCertPem,
+      withSigner(this.adminIdentity(node.org.mspId)),
+    );
+  }
+
+  /** A Gateway session through `node` for `identity` (default: the node org's admin). */
+  gateway(node: NodeTopology, identity?: SigningIdentity): GatewayConnection {
+    return connectGateway(this.peerEndpoint(node), identity ?? this.adminIdentity(node.org.mspId));
+  }
+
+  firstPeerOf(org: OrgTopology): NodeTopology {
+    const peer = this.topology.peers.find((p) => p.org === org);
+    if (!peer) throw new Error(`${org.name} has no peer`);
+    return peer;
+  }
+
+  /** The orderer org admin's TLS client certificate: the channel participation API is mTLS-only. */
+  private async ordererAdminTls(): Promise<OsnAdminTls> {
+    const material = this.orgMaterial(this.topology.ordererOrg.mspId);
+    const admin = material.users[ADMIN_USER];
+    if (!admin) throw new Error('orderer org has no admin identity');
+    const tls = await readTlsDir(admin.tlsDir, 'client');
+    return { caPem: material.tlsCaCertPem, certPem: tls.certPem, keyPem: tls.keyPem };
+  }
+
+  // ---- persisted record ---------------------------------------------------------------------
+
+  private async loadRecord(): Promise<NetworkRecord | undefined> {
+    if (!existsSync(this.layout.networkFile)) return undefined;
+    return JSON.parse(await readFile(this.layout.networkFile, 'utf8')) as NetworkRecord;
+  }
+
+  async saveRecord(): Promise<void> {
+    if (!this.record) return;
+    const tmp = `${this.layout.networkFile}.tmp`;
+    await writeFile(tmp, JSON.stringify(this.record, null, 2) + '\n');
+    await rename(tmp, this.layout.networkFile);
+  }
+
+  get networkRecord(): NetworkRecord {
+    if (!this.record) throw new Error('network not created yet; run up first');
+    return this.record;
+  }
+
+  // ---- processes ----------------------------------------------------------------------------
+
+  private markerEnv(nodeId: string): NodeJS.ProcessEnv {
+    return { [NODE_MARKER]: nodeId, [STATE_MARKER]: this.layout.root };
+  }
+
+  /** Base environment for Fabric processes: only what they need, never the console's secrets. */
+  private baseEnv(): NodeJS.ProcessEnv {
+    return { PATH: process.env.PATH, HOME: process.env.HOME, TMPDIR: process.env.TMPDIR };
+  }
+
+  /** Stops processes a crashed supervisor of this state dir left running, so `up` can own them again. */
+  private async reclaimOrphans(): Promise<void> {
+    if (!existsSync(this.layout.runDir)) return;
+    for (const file of await readdir(this.layout.runDir)) {
+      if (!file.endsWith('.pid') || file === 'supervisor.pid') continue;
+      const nodeId = file.slice(0, -'.pid'.length);
+      if (this.processes.get(nodeId)?.pid !== undefined) continue;
+      const pid = Number((await readFile(path.join(this.layout.runDir, file), 'utf8')).trim());
+      if (Number.isInteger(pid) && pid > 0 && (await isOurProcess(pid, nodeId, this.layout.root))) {
+        this.progress('Reclaiming', `stopping ${nodeId} (pid ${pid}) left by a previous run`);
+        process.kill(pid, 'SIGTERM');
+        const deadline = Date.now() + this.policy.stopGraceMs;
+        while (isAlive(pid) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+        if (isAlive(pid)) process.kill(pid, 'SIGKILL');
+      }
+      await rm(path.join(this.layout.runDir, file), { force: true });
+    }
+  }
+
+  registerProcess(spec: Omit<ProcessSpec, 'logDir' | 'runDir'>): ManagedProcess {
+    const existing = this.processes.get(spec.id);
+    if (existing) return existing;
+    const managed = new ManagedProcess(
+      { ...spec, env: { ...this.baseEnv(), ...spec.env, ...this.markerEnv(spec.id) }, logDir: this.layout.logDir, runDir: this.layout.runDir },
+      this.policy,
+    );
+    managed.on('state', (status) => {
+      this.events.emit('node-state', status);
+      this.refreshNetworkState();
+    });
+    managed.on('log', (line: LogLine) => this.events.emit('log', line));
+    this.processes.set(spec.id, managed);
+    return managed;
+  }
+
+  unregisterProcess(id: string): void {
+    this.processes.delete(id);
+  }
+
+  process(id: string): ManagedProcess | undefined {
+    return this.processes.get(id);
+  }
+
+  private async ordererSpec(node: NodeTopology): Promise<Omit<ProcessSpec, 'logDir' | 'runDir'>> {
+    const material = this.orgMaterial(node.org.mspId);
+    const nodeMaterial = material.nodes[node.shortName];
+    if (!nodeMaterial) throw new Error(`no crypto material for ${node.id}`);
+    const tlsDir = nodeMaterial.tlsDir;
+    const env = await writeOrdererConfig({
+      node,
+      layout: this.layout,
+      fabricConfigDir: this.fabric.configDir,
+      mspDir: nodeMaterial.mspDir,
+      tls: { cert: path.join(tlsDir, 'server.crt'), key: path.join(tlsDir, 'server.key'), ca: path.join(tlsDir, 'ca.crt') },
+    });
+    return {
+      id: node.id,
+      kind: 'orderer',
+      org: node.org.name,
+      mspId: node.org.mspId,
+      command: path.join(this.fabric.binDir, 'orderer'),
+      args: [],
+      env,
+      cwd: this.layout.nodeDir(node.id),
+      ports: { listen: node.listenPort, admin: node.adminPort, operations: node.operationsPort },
+      probe: () => probeHealthz(node.operationsPort),
+    };
+  }
+
+  private async peerSpec(node: NodeTopology): Promise<Omit<ProcessSpec, 'logDir' | 'runDir'>> {
+    const material = this.orgMaterial(node.org.mspId);
+    const nodeMaterial = material.nodes[node.shortName];
+    if (!nodeMaterial) throw new Error(`no crypto material for ${node.id}`);
+    const tlsDir = nodeMaterial.tlsDir;
+    const env = await writePeerConfig({
+      node,
+      layout: this.layout,
+      fabricConfigDir: this.fabric.configDir,
+      mspDir: nodeMaterial.mspDir,
+      tls: { cert: path.join(tlsDir, 'server.crt'), key: path.join(tlsDir, 'server.key'), ca: path.join(tlsDir, 'ca.crt') },
+      builderDir: path.resolve(import.meta.dirname, '..', '..', '..', 'network', 'builders', 'ccaas'),
+    });
+    env.CHAINCODE_AS_A_SERVICE_BUILDER_CONFIG = JSON.stringify(this.deployer.builderConfig(node));
+    return {
+      id: node.id,
+      kind: 'peer',
+      org: node.org.name,
+      mspId: node.org.mspId,
+      command: path.join(this.fabric.binDir, 'peer'),
+      args: ['node', 'start'],
+      env,
+      cwd: this.layout.nodeDir(node.id),
+      ports: { listen: node.listenPort, chaincode: node.chaincodePort, operations: node.operationsPort },
+      probe: () => probeHealthz(node.operationsPort),
+    };
+  }
+
+  private async launchNode(node: NodeTopology): Promise<void> {
+    const managed =
+      this.processes.get(node.id) ??
+      this.registerProcess(node.kind === 'orderer' ? await this.ordererSpec(node) : await this.peerSpec(node));
+    if (managed.status().state === 'running') return;
+    await assertPortsFree(node.id, [
+      [node.listenPort, 'gRPC listener'],
+      [node.operationsPort, 'operations endpoint'],
+      [node.adminPort, 'channel participation admin endpoint'],
+      [node.chaincodePort, 'chaincode listener'],
+    ]);
+    this.progress('Starting node', node.id);
+    await managed.start();
+  }
+
+  // ---- NetworkController --------------------------------------------------------------------
+
+  async up(onProgress?: (event: ProgressEvent) => void): Promise<NetworkStatus> {
+    const listener = onProgress ? this.on('progress', onProgress) : undefined;
+    try {
+      this.state = 'starting';
+      await mkdir(this.layout.root, { recursive: true });
+      this.record = (await this.loadRecord()) ?? {
+        profile: this.topology.profile,
+        createdAt: new Date().toISOString(),
+        fabricVersion: this.fabric.version,
+        ordererJoined: [],
+        peerJoined: [],
+        chaincodes: {},
+      };
+      this.progress('Crypto material', 'creating or checking org CAs, node and admin identities');
+      await this.ensureCrypto();
+      this.progress('Genesis block', `channel ${this.channel}`);
+      const channelMaterial: Record<string, OrgChannelMaterial> = {};
+      for (const org of this.topology.orgs) {
+        channelMaterial[org.mspId] = { channelMspDir: this.orgMaterial(org.mspId).channelMspDir };
+      }
+      const consenters = this.topology.orderers.map((node) => {
+        const nodeMaterial = this.orgMaterial(node.org.mspId).nodes[node.shortName];
+        if (!nodeMaterial) throw new Error(`no crypto material for ${node.id}`);
+        return { nodeId: node.id, tlsCertFile: path.join(nodeMaterial.tlsDir, 'server.crt') };
+      });
+      const { block } = await ensureGenesisBlock({
+        topology: this.topology,
+        channelDir: this.layout.channelDir,
+        binDir: this.fabric.binDir,
+        material: channelMaterial,
+        consenters,
+      });
+      await this.reclaimOrphans();
+
+      await Promise.all(this.topology.orderers.map((node) => this.launchNode(node)));
+      const tls = await this.ordererAdminTls();
+      for (const node of this.topology.orderers) {
+        const info = await osnChannelInfo(`127.0.0.1:${node.adminPort}`, tls, this.channel);
+        if (!info) {
+          this.progress('Joining orderer', `${node.id} → ${this.channel}`);
+          await osnJoinChannel(`127.0.0.1:${node.adminPort}`, tls, block);
+        }
+        if (!this.record.ordererJoined.includes(node.id)) this.record.ordererJoined.push(node.id);
+      }
+      await this.saveRecord();
+      this.progress('Raft', `waiting for a leader of ${this.channel}`);
+      await waitFor(
+        () => probeRaftLeader(this.topology.orderers.map((node) => node.operationsPort), this.channel),
+        this.policy.readinessTimeoutMs,
+      );
+
+      await Promise.all(this.topology.peers.map((node) => this.launchNode(node)));
+      for (const node of this.topology.peers) {
+        const client = this.peerAdminClient(node);
+        try {
+          const channels = await client.listChannels();
+          if (!channels.includes(this.channel)) {
+            this.progress('Joining peer', `${node.id} → ${this.channel}`);
+            await client.joinChannel(block);
+          }
+        } finally {
+          client.close();
+        }
+        if (!this.record.peerJoined.includes(node.id)) this.record.peerJoined.push(node.id);
+      }
+      await this.saveRecord();
+
+      const chaincode = this.topology.profile.chaincode;
+      if (chaincode) {
+        await this.deployer.ensureDeployed({
+          name: chaincode.name,
+          path: path.resolve(path.resolve(import.meta.dirname, '..', '..', '..'), chaincode.path),
+          version: chaincode.version,
+          consortium: chaincode.consortium,
+        });
+      }
+      await this.deployer.startRecordedServices();
+      this.state = 'up';
+      this.refreshNetworkState();
+      this.progress('Network up', `${this.topology.nodes.length} nodes, channel ${this.channel}`);
+      return await this.status();
+    } catch (error) {
+      this.refreshNetworkState();
+      throw error;
+    } finally {
+      listener?.dispose();
+    }
+  }
+
+  async down(): Promise<void> {
+    this.state = 'stopping';
+    const all = [...this.processes.values()];
+    const byKind = (kind: NodeStatus['kind']): ManagedProcess[] => all.filter((p) => p.spec.kind === kind);
+    // Chaincode services first, then peers, then orderers: nothing is left talking to a stopped node.
+    await Promise.all(byKind('chaincode').map((p) => p.stop()));
+    await Promise.all(byKind('peer').map((p) => p.stop()));
+    await Promise.all(byKind('orderer').map((p) => p.stop()));
+    this.state = 'down';
+  }
+
+  private refreshNetworkState(): void {
+    if (this.state === 'starting' || this.state === 'stopping' || this.state === 'down') return;
+    const states = [...this.processes.values()].map((p) => p.status().state);
+    this.state = states.every((s) => s === 'running') ? 'up' : 'degraded';
+  }
+
+  private managedOrThrow(nodeId: string): ManagedProcess {
+    return findNode([...this.processes.values()].map((p) => ({ id: p.spec.id, p })), nodeId).p;
+  }
+
+  async startNode(nodeId: string): Promise<NodeStatus> {
+    const managed = this.managedOrThrow(nodeId);
+    await managed.start();
+    return managed.status();
+  }
+
+  async stopNode(nodeId: string): Promise<NodeStatus> {
+    const managed = this.managedOrThrow(nodeId);
+    await managed.stop();
+    return managed.status();
+  }
+
+  async restartNode(nodeId: string): Promise<NodeStatus> {
+    const managed = this.managedOrThrow(nodeId);
+    await managed.stop();
+    await managed.start();
+    return managed.status();
+  }
+
+  tailLogs(nodeId: string, limit: number): LogLine[] {
+    return this.managedOrThrow(nodeId).tail(limit);
+  }
+
+  async metrics(nodeId: string): Promise<string> {
+    const managed = this.managedOrThrow(nodeId);
+    const port = managed.spec.ports.operations;
+    if (port === undefined) throw new Error(`${managed.spec.id} has no operations endpoint`);
+    const response = await fetch(`http://127.0.0.1:${port}/metrics`, { signal: AbortSignal.timeout(5_000) });
+    if (!response.ok) throw new Error(`metrics of ${managed.spec.id}: HTTP ${response.status}`);
+    return response.text();
+  }
+
+  /** Loads the record and identities of an existing network without starting anything (CLI queries). */
+  async attach(): Promise<void> {
+    this.record = await this.loadRecord();
+    if (!this.record) throw new Error(`no network in ${this.layout.root}; run "npm run network -- up" first`);
+    await this.ensureCrypto();
+  }
+
+  /** Live block heights of the given peers, asked through qscc GetChainInfo. */
+  async queryHeights(peers: readonly NodeTopology[]): Promise<PeerHeight[]> {
+    return Promise.all(
+      peers.map(async (node) => {
+        const client = this.peerAdminClient(node);
+        try {
+          const info = await client.chainInfo(this.channel);
+          return { peerId: node.id, height: info.height, currentBlockHash: info.currentBlockHash };
+        } finally {
+          client.close();
+        }
+      }),
+    );
+  }
+
+  /** Committed chaincode definitions, asked live through `peer`. */
+  async queryChaincodes(peer: NodeTopology): Promise<ChaincodeStatus[]> {
+    const names = Object.keys(this.record?.chaincodes ?? {});
+    const connection = this.gateway(peer);
+    try {
+      const result: ChaincodeStatus[] = [];
+      for (const name of names) {
+        const committed = await queryCommitted(connection, this.channel, name);
+        const recorded = this.record?.chaincodes[name];
+        if (committed) {
+          result.push({
+            name,
+            version: committed.version,
+            sequence: committed.sequence,
+            packageId: recorded?.packageId,
+            endorsementPolicy: recorded?.endorsementPolicy,
+          });
+        }
+      }
+      return result;
+    } finally {
+      connection.close();
+    }
+  }
+
+  private runningPeers(): NodeTopology[] {
+    return this.topology.peers.filter((node) => this.processes.get(node.id)?.status().state === 'running');
+  }
+
+  async status(): Promise<NetworkStatus> {
+    const chaincodes: ChaincodeStatus[] = Object.values(this.record?.chaincodes ?? {}).map((cc) => ({
+      name: cc.name,
+      version: cc.version,
+      sequence: cc.sequence,
+      packageId: cc.packageId,
+      endorsementPolicy: cc.endorsementPolicy,
+    }));
+    return {
+      profile: this.topology.profile.name,
+      stateDir: this.layout.root,
+      state: this.state,
+      channel: this.channel,
+      orgs: this.topology.orgs.map((org) => ({ name: org.name, mspId: org.mspId, role: org.role, nodes: org.nodeIds })),
+      nodes: [...this.processes.values()].map((p) => p.status()),
+      heights: this.state === 'down' ? [] : await this.queryHeights(this.runningPeers()),
+      chaincodes,
+    };
+  }
+}

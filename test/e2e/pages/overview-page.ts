@@ -1,0 +1,54 @@
+import { expect, test, type Locator, type Page } from '@playwright/test';
+
+export class OverviewPage {
+  readonly networkState: Locator;
+  readonly errorNotice: Locator;
+
+  constructor(readonly page: Page) {
+    this.networkState = page.getByTestId('network-state');
+    this.errorNotice = page.getByTestId('error-notice');
+  }
+
+  nodeRow(nodeId: string): Locator {
+    return this.page.locator(`[data-testid="node-row"][data-node-id="${nodeId}"]`);
+  }
+
+  async expectNetworkState(state: string): Promise<void> {
+    await test.step(`network is ${state}`, async () => {
+      await expect(this.networkState).toHaveAttribute('data-state', state);
+    });
+  }
+
+  async expectNodes(nodeIds: string[]): Promise<void> {
+    await test.step(`nodes listed: ${nodeIds.join(', ')}`, async () => {
+      await expect(this.page.getByTestId('node-row')).toHaveCount(nodeIds.length);
+      for (const nodeId of nodeIds) await expect(this.nodeRow(nodeId)).toBeVisible();
+    });
+  }
+
+  async expectNodeState(nodeId: string, state: string): Promise<void> {
+    await test.step(`${nodeId} is ${state}`, async () => {
+      await expect(this.nodeRow(nodeId).getByTestId('node-state')).toHaveText(state);
+    });
+  }
+
+  async expectPeerHeight(peerId: string, height: number): Promise<void> {
+    await test.step(`${peerId} is at block height ${height}`, async () => {
+      const row = this.page.getByTestId('peer-height-row').filter({ hasText: peerId });
+      await expect(row.locator('td').first()).toHaveText(String(height));
+    });
+  }
+
+  async expectChaincode(name: string): Promise<void> {
+    await test.step(`chaincode ${name} is listed`, async () => {
+      await expect(this.page.getByTestId('chaincode-row').filter({ hasText: name })).toBeVisible();
+    });
+  }
+
+  async expectError(code: string, remedy: RegExp): Promise<void> {
+    await test.step(`an ${code} error explains what to do`, async () => {
+      await expect(this.errorNotice).toHaveAttribute('data-error-code', code);
+      await expect(this.errorNotice).toContainText(remedy);
+    });
+  }
+}
