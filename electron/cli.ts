@@ -3,7 +3,7 @@
 // processes, restarts them when they crash and stops them on `down`.
 import { spawn } from 'node:child_process';
 import { createReadStream, existsSync, openSync } from 'node:fs';
-import { mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { createInterface } from 'node:readline/promises';
 import { parseArgs } from 'node:util';
@@ -12,7 +12,7 @@ import { NetworkRuntime } from './services/runtime/network-runtime';
 import { isAlive } from './services/runtime/probes';
 import { findNode, loadProfile, type NodeTopology } from './services/runtime/profile';
 import { defaultStateDir, StateLayout } from './services/runtime/state-layout';
-import { acquireSupervisor, readSupervisor } from './services/runtime/supervisor-lock';
+import { readSupervisor } from './services/runtime/supervisor-lock';
 import type { NetworkStatus, NodeStatus } from './services/runtime/types';
 import { describeError, CliError } from './cli-errors';
 
@@ -72,7 +72,7 @@ async function loadNetworkProfile(): Promise<Awaited<ReturnType<typeof loadProfi
 }
 
 async function commandUp(): Promise<void> {
-  const profile = await loadNetworkProfile();
+  await loadNetworkProfile(); // a malformed profile fails here, before anything starts
   const fabric = await ensureFabric((message) => console.log(`[fabric] ${message}`));
   const running = await readSupervisor(layout);
   if (!running) {
@@ -109,7 +109,6 @@ async function commandUp(): Promise<void> {
     }
     await new Promise((resolve) => setTimeout(resolve, 300));
   }
-  void profile;
   await commandStatus();
 }
 
@@ -117,18 +116,12 @@ async function commandUp(): Promise<void> {
 async function commandSupervise(): Promise<void> {
   const profile = await loadNetworkProfile();
   const fabric = await ensureFabric();
-  const release = await acquireSupervisor(layout, 'cli-daemon');
-  const runtime = new NetworkRuntime({ profile, stateDir, fabric });
+  const runtime = new NetworkRuntime({ profile, stateDir, fabric, supervisorKind: 'cli-daemon' });
   const writeProgress = async (text: string): Promise<void> => {
     await writeFile(progressFile, `${text}\n`, { flag: 'a' });
   };
-  const writeStatus = async (): Promise<void> => {
-    const nodes: NodeStatus[] = (await runtime.status().catch(() => undefined))?.nodes ?? [];
-    await writeFile(layout.statusFile, JSON.stringify({ updatedAt: new Date().toISOString(), nodes }, null, 2));
-  };
   runtime.on('node-state', (node) => {
     console.log(`${new Date().toISOString()} ${node.id} ${node.state}${node.lastError ? `: ${node.lastError}` : ''}`);
-    void writeStatus();
   });
   let stopping = false;
   const shutdown = async (signal: string): Promise<void> => {
@@ -136,23 +129,18 @@ async function commandSupervise(): Promise<void> {
     stopping = true;
     console.log(`${new Date().toISOString()} ${signal}: stopping the network`);
     await runtime.down();
-    await writeStatus();
-    await release();
     process.exit(0);
   };
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
   process.on('SIGINT', () => void shutdown('SIGINT'));
   try {
     await runtime.up((event) => void writeProgress(`${event.step}${event.detail ? `: ${event.detail}` : ''}`));
-    await writeStatus();
     await writeFile(upResultFile, JSON.stringify({ ok: true } satisfies UpResult));
-    setInterval(() => void writeStatus(), 5_000);
   } catch (error) {
     const message = describeError(error);
     console.error(message);
     await writeFile(upResultFile, JSON.stringify({ ok: false, error: message } satisfies UpResult));
     await runtime.down();
-    await release();
     process.exit(1);
   }
 }
@@ -233,11 +221,9 @@ async function commandLogs(nodeArg: string | undefined): Promise<void> {
   const runtime = new NetworkRuntime({ profile, stateDir, fabric });
   const knownIds = [...runtime.topology.nodes.map((n: NodeTopology) => n.id), 'supervisor'];
   const logIds = existsSync(layout.logDir)
-    ? (await import('node:fs/promises')).readdir(layout.logDir).then((files) =>
-        files.filter((f) => f.endsWith('.log')).map((f) => f.slice(0, -4)),
-      )
-    : Promise.resolve([]);
-  const ids = [...new Set([...knownIds, ...(await logIds)])].map((id) => ({ id }));
+    ? (await readdir(layout.logDir)).filter((f) => f.endsWith('.log')).map((f) => f.slice(0, -4))
+    : [];
+  const ids = [...new Set([...knownIds, ...logIds])].map((id) => ({ id }));
   const { id } = findNode(ids, nodeArg);
   const file = path.join(layout.logDir, `${id}.log`);
   if (!existsSync(file)) throw new CliError(`no log yet for ${id} (${file})`);

@@ -25,6 +25,7 @@ describe('API contract types', () => {
       | 'node:restart'
       | 'node:logs'
       | 'node:metrics'
+      | 'chaincode:deploy'
     >();
     for (const name of API_CHANNEL_NAMES) expect(name).toMatch(/^[a-z]+:[a-z]+$/);
   });

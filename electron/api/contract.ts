@@ -4,6 +4,7 @@
 // imported by the renderer, so it holds no Node imports.
 import { z } from 'zod';
 import type {
+  ChaincodeStatus,
   LogLine,
   NetworkStatus,
   NodeStatus,
@@ -28,6 +29,18 @@ const logArgumentsSchema = z
   .object({
     nodeId: nodeIdSchema,
     limit: z.number().int().min(1).max(MAX_LOG_LINES).default(DEFAULT_LOG_LINES),
+  })
+  .strict();
+
+const chaincodeDeploySchema = z
+  .object({
+    path: z
+      .string()
+      .min(1)
+      .max(4096)
+      .refine((value) => value.startsWith('/') || /^[A-Za-z]:[\\/]/.test(value), 'must be an absolute path'),
+    name: z.string().regex(/^[a-zA-Z0-9]+([-_][a-zA-Z0-9]+)*$/, 'must be a Fabric chaincode name (letters, digits, - and _)'),
+    version: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.+-]{0,63}$/, 'must be 1-64 letters, digits, _ . + or -'),
   })
   .strict();
 
@@ -62,6 +75,7 @@ export const apiChannels = {
   'node:restart': channel<NodeStatus>()(nodeArgumentsSchema),
   'node:logs': channel<LogLine[]>()(logArgumentsSchema),
   'node:metrics': channel<NodeMetricsSnapshot>()(nodeArgumentsSchema),
+  'chaincode:deploy': channel<ChaincodeStatus>()(chaincodeDeploySchema),
 } as const;
 
 export type ApiChannels = typeof apiChannels;

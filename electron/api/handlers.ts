@@ -67,6 +67,7 @@ export function createApiHandlers(controller: NetworkController): ApiHandlers {
       const text = await controller.metrics(nodeId);
       return { nodeId, scrapedAt: new Date().toISOString(), text };
     },
+    'chaincode:deploy': (request) => controller.deployChaincode(request),
   };
 
   async function dispatch<C extends ApiChannel>(channel: C, rawArgs: unknown): Promise<ApiEnvelope<unknown>> {

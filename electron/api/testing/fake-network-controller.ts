@@ -1,6 +1,8 @@
 // A small in-memory NetworkController for transport, store and browser tests. It only proves the
 // plumbing (validation, auth, events, rendering); the real runtime is exercised by integration tests.
 import type {
+  ChaincodeDeployRequest,
+  ChaincodeStatus,
   Disposable,
   LogLine,
   NetworkController,
@@ -156,6 +158,20 @@ export class FakeNetworkController implements NetworkController {
     this.record('metrics', [nodeId]);
     this.findNode(nodeId);
     return SAMPLE_PEER_METRICS;
+  }
+
+  async deployChaincode(request: ChaincodeDeployRequest): Promise<ChaincodeStatus> {
+    this.record('deployChaincode', [request]);
+    await this.pause();
+    const existing = this.current.chaincodes.find((cc) => cc.name === request.name);
+    const deployed: ChaincodeStatus = {
+      name: request.name,
+      version: request.version,
+      sequence: (existing?.sequence ?? 0) + 1,
+      packageId: `${request.name}_${request.version}:fake`,
+    };
+    this.current.chaincodes = [...this.current.chaincodes.filter((cc) => cc.name !== request.name), deployed];
+    return structuredClone(deployed);
   }
 
   on<E extends keyof RuntimeEvents>(event: E, listener: Listener<E>): Disposable {

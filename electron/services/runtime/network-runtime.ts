@@ -13,6 +13,7 @@ import { connectGateway, type GatewayConnection, type PeerEndpoint } from '../ga
 import {
   EncryptedKeystore,
   ensureOrgMaterial,
+  issueUser,
   loadOrCreateKeystorePassphrase,
   readTlsDir,
   type OrgMaterial,
@@ -32,7 +33,9 @@ import {
 } from './probes';
 import { deriveTopology, findNode, type NetworkProfile, type NodeTopology, type OrgTopology, type Topology } from './profile';
 import { StateLayout } from './state-layout';
+import { acquireSupervisor, type SupervisorInfo } from './supervisor-lock';
 import type {
+  ChaincodeDeployRequest,
   ChaincodeStatus,
   Disposable,
   LogLine,
@@ -52,6 +55,8 @@ export interface NetworkRuntimeOptions {
   stateDir: string;
   fabric: FabricInstallation;
   policy?: Partial<SupervisionPolicy>;
+  /** Who supervises (recorded in the state dir's lock so CLI and console never both do). */
+  supervisorKind?: SupervisorInfo['kind'];
 }
 
 /** What `up` has already done, persisted so a later `up` resumes instead of recreating. */
@@ -76,6 +81,8 @@ export class NetworkRuntime implements NetworkController {
   private record: NetworkRecord | undefined;
   private state: NetworkState = 'down';
   readonly deployer: ChaincodeDeployer;
+  private releaseLock: (() => Promise<void>) | undefined;
+  private statusWrite: Promise<void> = Promise.resolve();
 
   constructor(private readonly options: NetworkRuntimeOptions) {
     this.topology = deriveTopology(options.profile);
@@ -104,9 +111,27 @@ export class NetworkRuntime implements NetworkController {
 
   // ---- crypto material and identities -------------------------------------------------------
 
-  private async ensureCrypto(): Promise<void> {
+  private async keystore(): Promise<EncryptedKeystore> {
     const passphrase = await loadOrCreateKeystorePassphrase(this.layout.root);
-    const keystore = new EncryptedKeystore(this.layout.keystoreDir, passphrase);
+    return new EncryptedKeystore(this.layout.keystoreDir, passphrase);
+  }
+
+  /**
+   * Issues a client identity from the org's CA, e.g. a doctor ({role: 'doctor'}) or a patient
+   * ({role: 'patient', patientId}); the CA key never leaves the encrypted keystore.
+   */
+  async issueClient(mspId: string, name: string, attributes: Record<string, string>): Promise<SigningIdentity> {
+    const material = this.orgMaterial(mspId);
+    const user = await issueUser(this.layout.cryptoDir, material.spec, await this.keystore(), {
+      name,
+      ou: 'client',
+      attributes,
+    });
+    return { mspId, certPem: user.certPem, keyPem: user.keyPem };
+  }
+
+  private async ensureCrypto(): Promise<void> {
+    const keystore = await this.keystore();
     for (const org of this.topology.orgs) {
       const kind = org.role === 'orderer' ? 'orderer' : 'peer';
       const nodes = this.topology.nodes.filter((n) => n.org === org).map((n) => n.shortName);
@@ -226,6 +251,7 @@ export class NetworkRuntime implements NetworkController {
     managed.on('state', (status) => {
       this.events.emit('node-state', status);
       this.refreshNetworkState();
+      this.writeStatusFile();
     });
     managed.on('log', (line: LogLine) => this.events.emit('log', line));
     this.processes.set(spec.id, managed);
@@ -309,13 +335,25 @@ export class NetworkRuntime implements NetworkController {
     await managed.start();
   }
 
+  /** Node states for other processes (`network status`), rewritten on every state change. */
+  private writeStatusFile(): void {
+    const nodes = [...this.processes.values()].map((p) => p.status());
+    const body = JSON.stringify({ updatedAt: new Date().toISOString(), nodes }, null, 2);
+    this.statusWrite = this.statusWrite
+      .then(() => mkdir(this.layout.runDir, { recursive: true }))
+      .then(() => writeFile(`${this.layout.statusFile}.tmp`, body))
+      .then(() => rename(`${this.layout.statusFile}.tmp`, this.layout.statusFile))
+      .catch((error: Error) => this.progress('Status file not written', error.message));
+  }
+
   // ---- NetworkController --------------------------------------------------------------------
 
   async up(onProgress?: (event: ProgressEvent) => void): Promise<NetworkStatus> {
     const listener = onProgress ? this.on('progress', onProgress) : undefined;
     try {
-      this.state = 'starting';
       await mkdir(this.layout.root, { recursive: true });
+      this.releaseLock ??= await acquireSupervisor(this.layout, this.options.supervisorKind ?? 'console');
+      this.state = 'starting';
       this.record = (await this.loadRecord()) ?? {
         profile: this.topology.profile,
         createdAt: new Date().toISOString(),
@@ -409,6 +447,27 @@ export class NetworkRuntime implements NetworkController {
     await Promise.all(byKind('peer').map((p) => p.stop()));
     await Promise.all(byKind('orderer').map((p) => p.stop()));
     this.state = 'down';
+    await this.statusWrite;
+    await this.releaseLock?.();
+    this.releaseLock = undefined;
+  }
+
+  async deployChaincode(request: ChaincodeDeployRequest): Promise<ChaincodeStatus> {
+    if (this.state !== 'up' && this.state !== 'degraded') {
+      throw new Error(`the network is ${this.state}; bring it up before deploying chaincode`);
+    }
+    const recorded = this.networkRecord.chaincodes[request.name];
+    if (recorded?.version === request.version) {
+      throw new Error(`${request.name} version ${request.version} is already deployed; choose a new version`);
+    }
+    const deployed = await this.deployer.deploy({ ...request, consortium: recorded?.consortium });
+    return {
+      name: deployed.name,
+      version: deployed.version,
+      sequence: deployed.sequence,
+      packageId: deployed.packageId,
+      endorsementPolicy: deployed.endorsementPolicy,
+    };
   }
 
   private refreshNetworkState(): void {

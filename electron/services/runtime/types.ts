@@ -93,6 +93,13 @@ export interface RuntimeEvents {
   progress: ProgressEvent;
 }
 
+export interface ChaincodeDeployRequest {
+  /** Absolute path of a chaincode folder (package.json whose main exports contracts). */
+  path: string;
+  name: string;
+  version: string;
+}
+
 export interface Disposable {
   dispose(): void;
 }
@@ -113,5 +120,7 @@ export interface NetworkController {
   tailLogs(nodeId: string, limit: number): LogLine[];
   /** Raw Prometheus exposition text from the node's operations endpoint. */
   metrics(nodeId: string): Promise<string>;
+  /** Installs, approves and commits a chaincode folder (a new version bumps the sequence). */
+  deployChaincode(request: ChaincodeDeployRequest): Promise<ChaincodeStatus>;
   on<E extends keyof RuntimeEvents>(event: E, listener: (payload: RuntimeEvents[E]) => void): Disposable;
 }
