@@ -11,6 +11,7 @@ export class CliError extends Error {
 /** The message to show for any error; unexpected ones keep their class name for bug reports. */
 export function describeError(error: unknown): string {
   if (error instanceof FabricInstallError || error instanceof CliError) return error.message;
-  if (error instanceof Error) return error.name === 'Error' ? error.message : `${error.name}: ${error.message}`;
+  if (error instanceof Error)
+    return error.name === 'Error' ? error.message : `${error.name}: ${error.message}`;
   return String(error);
 }

@@ -84,7 +84,11 @@ async function commandUp(): Promise<void> {
     const cli = path.resolve(import.meta.dirname, 'cli.ts');
     const args = [...process.execArgv, cli, 'supervise', '--state-dir', stateDir];
     if (options.profile) args.push('--profile', options.profile);
-    const daemon = spawn(process.execPath, args, { detached: true, stdio: ['ignore', logFd, logFd], env: process.env });
+    const daemon = spawn(process.execPath, args, {
+      detached: true,
+      stdio: ['ignore', logFd, logFd],
+      env: process.env,
+    });
     daemon.unref();
     console.log(`Supervisor started (pid ${daemon.pid}); Fabric ${fabric.version}; state in ${stateDir}`);
   } else {
@@ -100,7 +104,8 @@ async function commandUp(): Promise<void> {
     }
     if (existsSync(upResultFile)) {
       const result = JSON.parse(await readFile(upResultFile, 'utf8')) as UpResult;
-      if (!result.ok) throw new CliError(`network up failed: ${result.error}\nSupervisor log: ${daemonLogFile}`);
+      if (!result.ok)
+        throw new CliError(`network up failed: ${result.error}\nSupervisor log: ${daemonLogFile}`);
       break;
     }
     const supervisor = await readSupervisor(layout);
@@ -121,7 +126,9 @@ async function commandSupervise(): Promise<void> {
     await writeFile(progressFile, `${text}\n`, { flag: 'a' });
   };
   runtime.on('node-state', (node) => {
-    console.log(`${new Date().toISOString()} ${node.id} ${node.state}${node.lastError ? `: ${node.lastError}` : ''}`);
+    console.log(
+      `${new Date().toISOString()} ${node.id} ${node.state}${node.lastError ? `: ${node.lastError}` : ''}`,
+    );
   });
   let stopping = false;
   const shutdown = async (signal: string): Promise<void> => {
@@ -134,7 +141,9 @@ async function commandSupervise(): Promise<void> {
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
   process.on('SIGINT', () => void shutdown('SIGINT'));
   try {
-    await runtime.up((event) => void writeProgress(`${event.step}${event.detail ? `: ${event.detail}` : ''}`));
+    await runtime.up(
+      (event) => void writeProgress(`${event.step}${event.detail ? `: ${event.detail}` : ''}`),
+    );
     await writeFile(upResultFile, JSON.stringify({ ok: true } satisfies UpResult));
   } catch (error) {
     const message = describeError(error);
@@ -155,7 +164,8 @@ async function commandDown(): Promise<void> {
   process.kill(supervisor.pid, 'SIGTERM');
   const deadline = Date.now() + 60_000;
   while (isAlive(supervisor.pid)) {
-    if (Date.now() > deadline) throw new CliError(`the supervisor (pid ${supervisor.pid}) did not stop within 60 s`);
+    if (Date.now() > deadline)
+      throw new CliError(`the supervisor (pid ${supervisor.pid}) did not stop within 60 s`);
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
   console.log('Network stopped; ledgers and keys are kept (npm run network -- up resumes it).');
@@ -170,20 +180,29 @@ async function liveStatus(): Promise<NetworkStatus> {
   const recorded = existsSync(layout.statusFile)
     ? (JSON.parse(await readFile(layout.statusFile, 'utf8')) as { nodes: NodeStatus[] }).nodes
     : [];
-  const nodes = supervisor ? recorded : recorded.map((node) => ({ ...node, state: 'stopped' as const, pid: undefined }));
+  const nodes = supervisor
+    ? recorded
+    : recorded.map((node) => ({ ...node, state: 'stopped' as const, pid: undefined }));
   const status: NetworkStatus = {
     profile: profile.name,
     stateDir,
     state: !supervisor ? 'down' : nodes.every((n) => n.state === 'running') ? 'up' : 'degraded',
     channel: profile.channel,
-    orgs: runtime.topology.orgs.map((org) => ({ name: org.name, mspId: org.mspId, role: org.role, nodes: org.nodeIds })),
+    orgs: runtime.topology.orgs.map((org) => ({
+      name: org.name,
+      mspId: org.mspId,
+      role: org.role,
+      nodes: org.nodeIds,
+    })),
     nodes,
     heights: [],
     chaincodes: [],
   };
   if (!supervisor || !existsSync(layout.networkFile)) return status;
   await runtime.attach();
-  const runningPeers = runtime.topology.peers.filter((peer) => nodes.find((n) => n.id === peer.id)?.state === 'running');
+  const runningPeers = runtime.topology.peers.filter(
+    (peer) => nodes.find((n) => n.id === peer.id)?.state === 'running',
+  );
   status.heights = await runtime.queryHeights(runningPeers);
   if (runningPeers[0]) status.chaincodes = await runtime.queryChaincodes(runningPeers[0]);
   return status;
@@ -195,21 +214,28 @@ async function commandStatus(): Promise<void> {
     console.log(JSON.stringify(status, null, 2));
     return;
   }
-  console.log(`Network ${status.profile}: ${status.state} (channel ${status.channel}, state ${status.stateDir})`);
+  console.log(
+    `Network ${status.profile}: ${status.state} (channel ${status.channel}, state ${status.stateDir})`,
+  );
   for (const org of status.orgs) console.log(`  ${org.name.padEnd(14)} ${org.mspId.padEnd(14)} ${org.role}`);
   console.log('\n  NODE                                              STATE       PID      PORTS');
   for (const node of status.nodes) {
     const ports = Object.entries(node.ports)
       .map(([k, v]) => `${k}=${v}`)
       .join(' ');
-    console.log(`  ${node.id.padEnd(50)} ${node.state.padEnd(11)} ${String(node.pid ?? '-').padEnd(8)} ${ports}`);
+    console.log(
+      `  ${node.id.padEnd(50)} ${node.state.padEnd(11)} ${String(node.pid ?? '-').padEnd(8)} ${ports}`,
+    );
   }
   if (status.heights.length) {
     console.log('\n  Channel height per peer:');
-    for (const h of status.heights) console.log(`  ${h.peerId.padEnd(40)} ${h.height}  ${h.currentBlockHash.slice(0, 16)}…`);
+    for (const h of status.heights)
+      console.log(`  ${h.peerId.padEnd(40)} ${h.height}  ${h.currentBlockHash.slice(0, 16)}…`);
   }
   for (const cc of status.chaincodes) {
-    console.log(`\n  Chaincode ${cc.name} version ${cc.version} sequence ${cc.sequence} (${cc.packageId ?? 'package unknown'})`);
+    console.log(
+      `\n  Chaincode ${cc.name} version ${cc.version} sequence ${cc.sequence} (${cc.packageId ?? 'package unknown'})`,
+    );
   }
 }
 

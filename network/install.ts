@@ -9,6 +9,10 @@ try {
     `[fabric-install] ready: Fabric ${installation.version} (${installation.source}) in ${((Date.now() - started) / 1000).toFixed(1)} s`,
   );
 } catch (error) {
-  console.error(error instanceof FabricInstallError ? error.message : `Fabric install failed: ${(error as Error).message}`);
+  console.error(
+    error instanceof FabricInstallError
+      ? error.message
+      : `Fabric install failed: ${(error as Error).message}`,
+  );
   process.exitCode = 1;
 }

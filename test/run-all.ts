@@ -17,9 +17,17 @@ const root = path.resolve(import.meta.dirname, '..');
 const reportDir = path.join(root, 'test-results');
 mkdirSync(reportDir, { recursive: true });
 
-function run(cmd: string, args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number; output: string }> {
+function run(
+  cmd: string,
+  args: string[],
+  env: NodeJS.ProcessEnv = {},
+): Promise<{ code: number; output: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(cmd, args, { cwd: root, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(cmd, args, {
+      cwd: root,
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let output = '';
     const forward = (chunk: Buffer, to: NodeJS.WriteStream): void => {
       output += chunk.toString();
@@ -90,13 +98,60 @@ async function commandStage(name: string, cmd: string, args: string[]): Promise<
   };
 }
 
+interface PlaywrightJson {
+  stats: { expected: number; unexpected: number; flaky: number; skipped: number };
+}
+
+async function playwrightStage(name: string): Promise<StageResult> {
+  const started = Date.now();
+  const outputFile = path.join(reportDir, 'e2e.json');
+  const { code } = await run('npx', ['playwright', 'test', '-c', 'playwright.config.ts']);
+  const seconds = (Date.now() - started) / 1000;
+  if (!existsSync(outputFile)) return { name, passed: 0, failed: 1, skipped: 0, seconds };
+  const { stats } = JSON.parse(readFileSync(outputFile, 'utf8')) as PlaywrightJson;
+  const failed = stats.unexpected + (code !== 0 && stats.unexpected === 0 ? 1 : 0);
+  return { name, passed: stats.expected + stats.flaky, failed, skipped: stats.skipped, seconds };
+}
+
+/** Browser tests use Debian's Chromium; install it when missing (CI runs as root). */
+async function ensureChromium(): Promise<StageResult> {
+  const chromium = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+  if (existsSync(chromium)) return { name: 'chromium', passed: 1, failed: 0, skipped: 0, seconds: 0 };
+  if (process.getuid?.() !== 0) {
+    console.error(
+      `${chromium} is missing: install it with "sudo apt-get install -y chromium" (or set CHROMIUM_PATH)`,
+    );
+    return { name: 'chromium', passed: 0, failed: 1, skipped: 0, seconds: 0 };
+  }
+  const started = Date.now();
+  const update = await run('apt-get', ['update']);
+  const install =
+    update.code === 0
+      ? await run('apt-get', ['install', '-y', '--no-install-recommends', 'chromium'], {
+          DEBIAN_FRONTEND: 'noninteractive',
+        })
+      : update;
+  const ok = install.code === 0 && existsSync(chromium);
+  return {
+    name: 'chromium',
+    passed: ok ? 1 : 0,
+    failed: ok ? 0 : 1,
+    skipped: 0,
+    seconds: (Date.now() - started) / 1000,
+  };
+}
+
 const results: StageResult[] = [];
 results.push(await commandStage('fabric-install', 'npx', ['tsx', 'network/install.ts']));
+results.push(await ensureChromium());
 results.push(await commandStage('typecheck', 'npm', ['run', 'typecheck']));
 results.push(await commandStage('lint', 'npm', ['run', 'lint']));
+results.push(await commandStage('format', 'npm', ['run', 'format:check']));
 results.push(await vitestStage('unit', 'vitest.config.ts'));
+results.push(await vitestStage('renderer', 'renderer/vitest.config.ts'));
 results.push(await nodeTestStage('chaincode', 'chaincode'));
 results.push(await vitestStage('integration', 'test/integration/vitest.config.ts'));
+results.push(await playwrightStage('e2e'));
 
 console.log('\nSuite summary:');
 for (const r of results) {

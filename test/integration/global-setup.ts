@@ -24,7 +24,8 @@ export default async function setup(project: TestProject): Promise<() => Promise
   const workDir = await mkdtemp(path.join(os.tmpdir(), 'medfabric-it-'));
   const stateDir = path.join(workDir, 'state');
   const sandbox = await loadProfile('sandbox');
-  const nodeCount = sandbox.ordererOrg.orderers.length + sandbox.peerOrgs.reduce((n, org) => n + org.peers.length, 0);
+  const nodeCount =
+    sandbox.ordererOrg.orderers.length + sandbox.peerOrgs.reduce((n, org) => n + org.peers.length, 0);
   const basePort = await findFreePortBlock(nodeCount * PORTS_PER_NODE);
   const profile = { ...sandbox, name: 'integration', basePort };
   const profileFile = path.join(workDir, 'integration.yaml');
@@ -33,7 +34,9 @@ export default async function setup(project: TestProject): Promise<() => Promise
   const fabric = await ensureFabric((message) => console.log(`[fabric] ${message}`));
   const runtime = new NetworkRuntime({ profile, stateDir, fabric, supervisorKind: 'console' });
   const server = await startHeadlessServer({ controller: runtime });
-  runtime.on('progress', (event) => console.log(`[network] ${event.step}${event.detail ? `: ${event.detail}` : ''}`));
+  runtime.on('progress', (event) =>
+    console.log(`[network] ${event.step}${event.detail ? `: ${event.detail}` : ''}`),
+  );
   try {
     await runtime.up();
   } catch (error) {
@@ -42,7 +45,9 @@ export default async function setup(project: TestProject): Promise<() => Promise
     await keepLogs(stateDir);
     throw error;
   }
-  console.log(`[network] shared network up in ${((Date.now() - started) / 1000).toFixed(1)} s (ports from ${basePort})`);
+  console.log(
+    `[network] shared network up in ${((Date.now() - started) / 1000).toFixed(1)} s (ports from ${basePort})`,
+  );
   project.provide('network', { stateDir, profileFile, apiUrl: server.url, token: server.token });
 
   return async () => {

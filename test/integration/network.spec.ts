@@ -22,10 +22,17 @@ function peerByRole(role: 'hospital' | 'insurer' | 'regulator') {
   return runtime.firstPeerOf(org);
 }
 
-async function probeSubmit(role: 'hospital' | 'insurer' | 'regulator', fn: string, args: string[]): Promise<string> {
+async function probeSubmit(
+  role: 'hospital' | 'insurer' | 'regulator',
+  fn: string,
+  args: string[],
+): Promise<string> {
   const connection = runtime.gateway(peerByRole(role));
   try {
-    const result = await connection.gateway.getNetwork(runtime.channel).getContract('probe', 'Probe').submitTransaction(fn, ...args);
+    const result = await connection.gateway
+      .getNetwork(runtime.channel)
+      .getContract('probe', 'Probe')
+      .submitTransaction(fn, ...args);
     return Buffer.from(result).toString();
   } finally {
     connection.close();
@@ -50,7 +57,9 @@ async function equalHeights(): Promise<number> {
     async () => {
       const status = await api('network:status');
       const heights = status.heights.map((h) => h.height);
-      return heights.length === runtime.topology.peers.length && new Set(heights).size === 1 ? heights[0] : undefined;
+      return heights.length === runtime.topology.peers.length && new Set(heights).size === 1
+        ? heights[0]
+        : undefined;
     },
     60_000,
     'all peers at the same height',
@@ -71,7 +80,11 @@ describe('sandbox network', () => {
     // Every peer validates and commits the same block, so each answers from its own ledger.
     const reads = await Promise.all(
       (['hospital', 'insurer', 'regulator'] as const).map((role) =>
-        eventually(async () => ((await probeRead(role, 'cross-peer')) === value ? value : undefined), 30_000, `${role} read`),
+        eventually(
+          async () => ((await probeRead(role, 'cross-peer')) === value ? value : undefined),
+          30_000,
+          `${role} read`,
+        ),
       ),
     );
     expect(reads).toEqual([value, value, value]);
@@ -84,7 +97,9 @@ describe('sandbox network', () => {
     expect(cliStatus.code, cliStatus.stderr).toBe(0);
     const status = JSON.parse(cliStatus.stdout) as NetworkStatus;
     const apiStatus = await api('network:status');
-    expect(status.nodes.map((n) => [n.id, n.pid])).toEqual(expect.arrayContaining(apiStatus.nodes.map((n) => [n.id, n.pid])));
+    expect(status.nodes.map((n) => [n.id, n.pid])).toEqual(
+      expect.arrayContaining(apiStatus.nodes.map((n) => [n.id, n.pid])),
+    );
     for (const org of runtime.topology.peerOrgs) {
       const envOutput = await runCli(['env', org.name]);
       expect(envOutput.code, envOutput.stderr).toBe(0);
@@ -94,19 +109,41 @@ describe('sandbox network', () => {
         if (match?.[1] && match[2]) env[match[1]] = JSON.parse(match[2]) as string;
       }
       expect(Object.keys(env)).toEqual(
-        expect.arrayContaining(['FABRIC_CFG_PATH', 'CORE_PEER_ADDRESS', 'CORE_PEER_LOCALMSPID', 'CORE_PEER_MSPCONFIGPATH', 'CORE_PEER_TLS_ENABLED', 'CORE_PEER_TLS_ROOTCERT_FILE']),
+        expect.arrayContaining([
+          'FABRIC_CFG_PATH',
+          'CORE_PEER_ADDRESS',
+          'CORE_PEER_LOCALMSPID',
+          'CORE_PEER_MSPCONFIGPATH',
+          'CORE_PEER_TLS_ENABLED',
+          'CORE_PEER_TLS_ROOTCERT_FILE',
+        ]),
       );
       const peerEnv = { ...process.env, ...env };
-      const info = await execFileAsync('peer', ['channel', 'getinfo', '-c', runtime.channel], { env: peerEnv });
-      const chain = JSON.parse(/Blockchain info: (\{.*\})/.exec(info.stdout)?.[1] ?? '{}') as { height: number; currentBlockHash: string };
+      const info = await execFileAsync('peer', ['channel', 'getinfo', '-c', runtime.channel], {
+        env: peerEnv,
+      });
+      const chain = JSON.parse(/Blockchain info: (\{.*\})/.exec(info.stdout)?.[1] ?? '{}') as {
+        height: number;
+        currentBlockHash: string;
+      };
       const ours = status.heights.find((h) => h.peerId === runtime.firstPeerOf(org).id);
       expect(ours?.height).toBe(chain.height);
       expect(Buffer.from(chain.currentBlockHash, 'base64').toString('hex')).toBe(ours?.currentBlockHash);
 
-      const committed = await execFileAsync('peer', ['lifecycle', 'chaincode', 'querycommitted', '-C', runtime.channel, '-O', 'json'], { env: peerEnv });
-      const definitions = (JSON.parse(committed.stdout) as { chaincode_definitions: Array<{ name: string; version: string; sequence: number }> }).chaincode_definitions;
+      const committed = await execFileAsync(
+        'peer',
+        ['lifecycle', 'chaincode', 'querycommitted', '-C', runtime.channel, '-O', 'json'],
+        { env: peerEnv },
+      );
+      const definitions = (
+        JSON.parse(committed.stdout) as {
+          chaincode_definitions: Array<{ name: string; version: string; sequence: number }>;
+        }
+      ).chaincode_definitions;
       for (const cc of status.chaincodes) {
-        expect(definitions).toContainEqual(expect.objectContaining({ name: cc.name, version: cc.version, sequence: cc.sequence }));
+        expect(definitions).toContainEqual(
+          expect.objectContaining({ name: cc.name, version: cc.version, sequence: cc.sequence }),
+        );
       }
       expect(status.chaincodes.map((cc) => cc.name).sort()).toEqual(definitions.map((d) => d.name).sort());
     }
@@ -118,7 +155,9 @@ describe('sandbox network', () => {
     expect(deployed.sequence).toBe((before?.sequence ?? 0) + 1);
     await probeSubmit('hospital', 'Put', ['after-upgrade', 'v2']);
     expect(await probeRead('regulator', 'after-upgrade')).toBe('v2');
-    await expect(api('chaincode:deploy', { path: PROBE_FOLDER, name: 'probe', version: '2' })).rejects.toThrow(/already deployed/);
+    await expect(
+      api('chaincode:deploy', { path: PROBE_FOLDER, name: 'probe', version: '2' }),
+    ).rejects.toThrow(/already deployed/);
   });
 
   it('notices a peer killed with SIGKILL, restarts it, and the peer catches up', async () => {
@@ -128,19 +167,27 @@ describe('sandbox network', () => {
     process.kill(before?.pid as number, 'SIGKILL');
     // Blocks committed while it is down: hospital + regulator endorse without the insurer.
     await probeSubmit('hospital', 'Put', ['while-insurer-down', 'yes']);
-    const restarted = await eventually(async () => {
-      const node = (await api('network:status')).nodes.find((n) => n.id === insurer.id);
-      return node?.state === 'running' && node.pid !== before?.pid ? node : undefined;
-    }, 90_000, 'the insurer peer restarted');
+    const restarted = await eventually(
+      async () => {
+        const node = (await api('network:status')).nodes.find((n) => n.id === insurer.id);
+        return node?.state === 'running' && node.pid !== before?.pid ? node : undefined;
+      },
+      90_000,
+      'the insurer peer restarted',
+    );
     expect(restarted.restarts).toBeGreaterThanOrEqual(1);
     expect(restarted.lastExit?.signal).toBe('SIGKILL');
     await equalHeights();
-    expect(await eventually(async () => probeRead('insurer', 'while-insurer-down'), 60_000, 'insurer catch-up')).toBe('yes');
+    expect(
+      await eventually(async () => probeRead('insurer', 'while-insurer-down'), 60_000, 'insurer catch-up'),
+    ).toBe('yes');
   });
 
   it('keeps the ledger across down and up, and names the node and port when a port is taken', async () => {
     const height = await equalHeights();
-    const pidsBefore = (await api('network:status')).nodes.map((n) => n.pid).filter((pid): pid is number => pid !== undefined);
+    const pidsBefore = (await api('network:status')).nodes
+      .map((n) => n.pid)
+      .filter((pid): pid is number => pid !== undefined);
     await api('network:down');
     for (const pid of pidsBefore) expect(isAlive(pid)).toBe(false);
 

@@ -26,7 +26,11 @@ function implicitMeta(rule: string): { Type: 'ImplicitMeta'; Rule: string } {
   return { Type: 'ImplicitMeta', Rule: rule };
 }
 
-function peerOrgSection(topology: Topology, org: OrgTopology, material: OrgChannelMaterial): Record<string, unknown> {
+function peerOrgSection(
+  topology: Topology,
+  org: OrgTopology,
+  material: OrgChannelMaterial,
+): Record<string, unknown> {
   const id = org.mspId;
   const anchors = topology.peers
     .filter((peer) => peer.org === org)

@@ -44,6 +44,8 @@ function request(
         port: Number(port),
         method,
         path: urlPath,
+        // The admin endpoint's certificate names localhost as well; no IP as TLS server name.
+        servername: 'localhost',
         ca: tls.caPem,
         cert: tls.certPem,
         key: tls.keyPem,
@@ -77,20 +79,35 @@ function errorText(response: RawResponse): string {
 /** Lists the channels the orderer participates in. */
 export async function listChannels(address: string, tls: OsnAdminTls): Promise<string[]> {
   const response = await request(address, tls, 'GET', '/participation/v1/channels');
-  if (response.status !== 200) throw new OsnAdminError(response.status, `list channels: ${errorText(response)}`);
+  if (response.status !== 200)
+    throw new OsnAdminError(response.status, `list channels: ${errorText(response)}`);
   const parsed = JSON.parse(response.body) as { channels: Array<{ name: string }> | null };
   return (parsed.channels ?? []).map((c) => c.name);
 }
 
-export async function channelInfo(address: string, tls: OsnAdminTls, channel: string): Promise<ChannelInfo | undefined> {
-  const response = await request(address, tls, 'GET', `/participation/v1/channels/${encodeURIComponent(channel)}`);
+export async function channelInfo(
+  address: string,
+  tls: OsnAdminTls,
+  channel: string,
+): Promise<ChannelInfo | undefined> {
+  const response = await request(
+    address,
+    tls,
+    'GET',
+    `/participation/v1/channels/${encodeURIComponent(channel)}`,
+  );
   if (response.status === 404) return undefined;
-  if (response.status !== 200) throw new OsnAdminError(response.status, `channel ${channel}: ${errorText(response)}`);
+  if (response.status !== 200)
+    throw new OsnAdminError(response.status, `channel ${channel}: ${errorText(response)}`);
   return JSON.parse(response.body) as ChannelInfo;
 }
 
 /** Joins the orderer to a channel with its config block (multipart, one part named config-block). */
-export async function joinChannel(address: string, tls: OsnAdminTls, block: Uint8Array): Promise<ChannelInfo> {
+export async function joinChannel(
+  address: string,
+  tls: OsnAdminTls,
+  block: Uint8Array,
+): Promise<ChannelInfo> {
   const boundary = `medfabric${Date.now().toString(16)}`;
   const data = Buffer.concat([
     Buffer.from(
@@ -105,7 +122,10 @@ export async function joinChannel(address: string, tls: OsnAdminTls, block: Uint
     data,
   });
   if (response.status !== 201) {
-    throw new OsnAdminError(response.status, `orderer ${address} refused to join the channel: ${errorText(response)}`);
+    throw new OsnAdminError(
+      response.status,
+      `orderer ${address} refused to join the channel: ${errorText(response)}`,
+    );
   }
   return JSON.parse(response.body) as ChannelInfo;
 }

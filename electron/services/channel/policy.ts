@@ -3,7 +3,8 @@
 // --signature-policy` does.
 import { common, msp } from '@hyperledger/fabric-protos';
 
-type PolicyNode = { kind: 'principal'; mspId: string; role: string } | { kind: 'nOf'; n: number; rules: PolicyNode[] };
+type PolicyNode =
+  { kind: 'principal'; mspId: string; role: string } | { kind: 'nOf'; n: number; rules: PolicyNode[] };
 
 export class PolicyError extends Error {
   constructor(policy: string, reason: string) {
@@ -28,7 +29,11 @@ function tokenize(text: string, policy: string): string[] {
     if (/^\s*$/.test(text.slice(position))) break;
     pattern.lastIndex = position;
     const match = pattern.exec(text);
-    if (!match) throw new PolicyError(policy, `unexpected text at position ${position}: "${text.slice(position, position + 12)}"`);
+    if (!match)
+      throw new PolicyError(
+        policy,
+        `unexpected text at position ${position}: "${text.slice(position, position + 12)}"`,
+      );
     const token = match.slice(1).find((group) => group !== undefined);
     tokens.push(match[4] !== undefined || match[5] !== undefined ? `'${token}` : (token ?? ''));
     position = pattern.lastIndex;
@@ -55,7 +60,10 @@ export function parseSignaturePolicy(policy: string): PolicyNode {
       const dot = principal.lastIndexOf('.');
       const role = principal.slice(dot + 1).toLowerCase();
       if (dot <= 0 || ROLES[role] === undefined) {
-        throw new PolicyError(policy, `"${principal}" is not MSPID.role with role member, admin, client, peer or orderer`);
+        throw new PolicyError(
+          policy,
+          `"${principal}" is not MSPID.role with role member, admin, client, peer or orderer`,
+        );
       }
       return { kind: 'principal', mspId: principal.slice(0, dot), role };
     }
@@ -81,7 +89,8 @@ export function parseSignaturePolicy(policy: string): PolicyNode {
     return { kind: 'nOf', n, rules };
   };
   const root = parseNode();
-  if (index !== tokens.length) throw new PolicyError(policy, `unexpected "${tokens[index]}" after the policy`);
+  if (index !== tokens.length)
+    throw new PolicyError(policy, `unexpected "${tokens[index]}" after the policy`);
   return root;
 }
 

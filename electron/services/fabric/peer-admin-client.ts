@@ -2,6 +2,7 @@
 // join a channel (cscc), list channels, chain info (qscc), install and query chaincode packages.
 import * as grpc from '@grpc/grpc-js';
 import { common, peer } from '@hyperledger/fabric-protos';
+import { LOOPBACK_TLS_OPTIONS } from '../gateway/gateway-client';
 import { buildSignedProposal, type IdentityWithSigner } from './proposal';
 
 export class PeerCallError extends Error {
@@ -37,6 +38,7 @@ export class PeerAdminClient {
     private readonly identity: IdentityWithSigner,
   ) {
     this.client = new peer.EndorserClient(address, grpc.credentials.createSsl(Buffer.from(tlsRootCertPem)), {
+      ...LOOPBACK_TLS_OPTIONS,
       'grpc.max_receive_message_length': 100 * 1024 * 1024,
       'grpc.max_send_message_length': 100 * 1024 * 1024,
     });
@@ -124,7 +126,9 @@ export class PeerAdminClient {
       args.serializeBinary(),
     ]);
     const result = peer.lifecycle.QueryInstalledChaincodesResult.deserializeBinary(payload);
-    return result.getInstalledChaincodesList().map((cc) => ({ packageId: cc.getPackageId(), label: cc.getLabel() }));
+    return result
+      .getInstalledChaincodesList()
+      .map((cc) => ({ packageId: cc.getPackageId(), label: cc.getLabel() }));
   }
 }
 

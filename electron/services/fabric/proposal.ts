@@ -39,7 +39,9 @@ export interface ProposalInput {
   transient?: Record<string, Uint8Array>;
 }
 
-export async function buildSignedProposal(input: ProposalInput): Promise<{ signed: peer.SignedProposal; txId: string }> {
+export async function buildSignedProposal(
+  input: ProposalInput,
+): Promise<{ signed: peer.SignedProposal; txId: string }> {
   const creator = serializedIdentity(input.identity);
   const nonce = randomBytes(24);
   const txId = Buffer.from(sha256(Buffer.concat([nonce, creator]))).toString('hex');

@@ -51,8 +51,18 @@ export interface GatewayConnection {
   close(): void;
 }
 
+/**
+ * Nodes listen on 127.0.0.1 and their TLS certificates name localhost too: verifying against
+ * "localhost" avoids sending an IP address as TLS server name (RFC 6066 forbids it).
+ */
+export const LOOPBACK_TLS_OPTIONS = {
+  'grpc.ssl_target_name_override': 'localhost',
+  'grpc.default_authority': 'localhost',
+} as const;
+
 export function newGrpcClient(endpoint: PeerEndpoint): grpc.Client {
   return new grpc.Client(endpoint.address, grpc.credentials.createSsl(Buffer.from(endpoint.tlsRootCertPem)), {
+    ...LOOPBACK_TLS_OPTIONS,
     'grpc.max_receive_message_length': 100 * 1024 * 1024,
     'grpc.keepalive_time_ms': 120_000,
   });
@@ -89,9 +99,7 @@ export function connectGateway(
 /** Turns a Gateway error into one readable message with the peer's details. */
 export function describeFabricError(error: unknown, endpoint: PeerEndpoint, action: string): FabricCallError {
   if (error instanceof EndorseError || error instanceof CommitStatusError) {
-    const details = error.details
-      .map((d) => `    ${d.address} (${d.mspId}): ${d.message}`)
-      .join('\n');
+    const details = error.details.map((d) => `    ${d.address} (${d.mspId}): ${d.message}`).join('\n');
     const code = grpc.status[error.code] ?? String(error.code);
     return new FabricCallError(
       `${action} via ${endpoint.label} failed (${code}): ${error.message}${details ? `\n${details}` : ''}`,
@@ -125,7 +133,9 @@ export function describeFabricError(error: unknown, endpoint: PeerEndpoint, acti
 export function isDiscoveryWarmingUp(error: unknown): boolean {
   return (
     error instanceof Error &&
-    /failed to find any endorsing peers|no endorsement plan|no peers available|no Raft leader/i.test(error.message)
+    /failed to find any endorsing peers|no endorsement plan|no peers available|no Raft leader/i.test(
+      error.message,
+    )
   );
 }
 

@@ -53,7 +53,9 @@ const LABEL = /^[A-Za-z0-9][A-Za-z0-9_.+-]*$/;
  */
 export function buildCcaasPackage(label: string, address: string): CcaasPackage {
   if (!LABEL.test(label)) {
-    throw new Error(`chaincode package label "${label}" must start with a letter or digit and use only letters, digits, _ . + -`);
+    throw new Error(
+      `chaincode package label "${label}" must start with a letter or digit and use only letters, digits, _ . + -`,
+    );
   }
   const connection = { address, dial_timeout: '10s', tls_required: false };
   const code = gzipSync(tar([{ name: 'connection.json', data: Buffer.from(JSON.stringify(connection)) }]));

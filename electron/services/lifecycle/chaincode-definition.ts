@@ -91,7 +91,11 @@ export async function approveForMyOrg(
         endorsingOrganizations: [identityMsp],
       });
   } catch (error) {
-    throw describeFabricError(error, connection.endpoint, `approve ${definition.name} sequence ${definition.sequence} for ${identityMsp}`);
+    throw describeFabricError(
+      error,
+      connection.endpoint,
+      `approve ${definition.name} sequence ${definition.sequence} for ${identityMsp}`,
+    );
   }
 }
 
@@ -140,7 +144,11 @@ export async function commitDefinition(
       .getContract('_lifecycle')
       .submit('CommitChaincodeDefinition', { arguments: [args.serializeBinary()], endorsingOrganizations });
   } catch (error) {
-    throw describeFabricError(error, connection.endpoint, `commit ${definition.name} sequence ${definition.sequence}`);
+    throw describeFabricError(
+      error,
+      connection.endpoint,
+      `commit ${definition.name} sequence ${definition.sequence}`,
+    );
   }
 }
 

@@ -6,7 +6,12 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { execCommand } from '../process/exec';
-import { endorsementPolicyFor, MAX_CHAINCODES_PER_PEER, type NodeTopology, type Topology } from '../runtime/profile';
+import {
+  endorsementPolicyFor,
+  MAX_CHAINCODES_PER_PEER,
+  type NodeTopology,
+  type Topology,
+} from '../runtime/profile';
 import { probeTcp } from '../runtime/probes';
 import type { NetworkRuntime } from '../runtime/network-runtime';
 import { buildCcaasPackage } from './ccaas-package';
@@ -100,19 +105,26 @@ export class ChaincodeDeployer {
     if (!existsSync(manifestFile)) {
       throw new ChaincodeDeployError(`${folder} is not a chaincode folder: package.json is missing`);
     }
-    const manifest = JSON.parse(await readFile(manifestFile, 'utf8')) as { main?: string; scripts?: Record<string, string> };
+    const manifest = JSON.parse(await readFile(manifestFile, 'utf8')) as {
+      main?: string;
+      scripts?: Record<string, string>;
+    };
     if (manifest.scripts?.build) {
       this.runtime.progress('Building chaincode', folder);
       await execCommand('npm', ['run', 'build'], { cwd: folder, timeoutMs: 10 * 60_000 });
     }
     const main = path.join(folder, manifest.main ?? 'index.js');
     if (!existsSync(main)) {
-      throw new ChaincodeDeployError(`${folder}: package.json "main" points to ${main}, which does not exist`);
+      throw new ChaincodeDeployError(
+        `${folder}: package.json "main" points to ${main}, which does not exist`,
+      );
     }
     try {
       return createRequire(manifestFile).resolve('fabric-shim/cli.js');
     } catch {
-      throw new ChaincodeDeployError(`${folder}: fabric-shim is not installed for this chaincode (npm install in the folder)`);
+      throw new ChaincodeDeployError(
+        `${folder}: fabric-shim is not installed for this chaincode (npm install in the folder)`,
+      );
     }
   }
 
@@ -122,10 +134,18 @@ export class ChaincodeDeployer {
     const channel = runtime.channel;
     await this.prepareFolder(request.path);
 
-    const usedSlots = new Set(Object.values(record.chaincodes).filter((c) => c.name !== request.name).map((c) => c.slot));
-    const slot = record.chaincodes[request.name]?.slot ?? [...Array(MAX_CHAINCODES_PER_PEER).keys()].find((s) => !usedSlots.has(s));
+    const usedSlots = new Set(
+      Object.values(record.chaincodes)
+        .filter((c) => c.name !== request.name)
+        .map((c) => c.slot),
+    );
+    const slot =
+      record.chaincodes[request.name]?.slot ??
+      [...Array(MAX_CHAINCODES_PER_PEER).keys()].find((s) => !usedSlots.has(s));
     if (slot === undefined) {
-      throw new ChaincodeDeployError(`no chaincode slot left: a peer serves at most ${MAX_CHAINCODES_PER_PEER} chaincodes`);
+      throw new ChaincodeDeployError(
+        `no chaincode slot left: a peer serves at most ${MAX_CHAINCODES_PER_PEER} chaincodes`,
+      );
     }
     const label = `${request.name}_${request.version}`;
     const pkg = buildCcaasPackage(label, `{{.ccaas_slot${slot}}}`);
@@ -148,8 +168,13 @@ export class ChaincodeDeployer {
 
     const endorsementPolicy = request.endorsementPolicy ?? endorsementPolicyFor(this.topology);
     const collections = request.consortium ? consortiumCollections(this.topology) : [];
-    const anchorPeer = runtime.firstPeerOf(this.topology.peerOrgs.find((o) => o.role === 'regulator') ?? this.topology.peerOrgs[0]!);
-    const committed = await this.withGateway(anchorPeer, (connection) => queryCommitted(connection, channel, request.name));
+    // Lifecycle queries and the commit go through the regulator's peer (any peer would do).
+    const anchorOrg = this.topology.peerOrgs.find((o) => o.role === 'regulator') ?? this.topology.peerOrgs[0];
+    if (!anchorOrg) throw new ChaincodeDeployError('the profile has no peer org');
+    const anchorPeer = runtime.firstPeerOf(anchorOrg);
+    const committed = await this.withGateway(anchorPeer, (connection) =>
+      queryCommitted(connection, channel, request.name),
+    );
     const sameAsCommitted = committed?.version === request.version;
     const definition: ChaincodeDefinition = {
       name: request.name,
@@ -255,7 +280,10 @@ export class ChaincodeDeployer {
           probe: () => probeTcp(port),
         });
         if (managed.status().state !== 'running') {
-          this.runtime.progress('Starting chaincode service', `${chaincode.name} for ${peer.id} on port ${port}`);
+          this.runtime.progress(
+            'Starting chaincode service',
+            `${chaincode.name} for ${peer.id} on port ${port}`,
+          );
           await managed.start();
         }
       }),

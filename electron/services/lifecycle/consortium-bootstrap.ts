@@ -17,7 +17,9 @@ export async function initConsortium(runtime: NetworkRuntime, chaincodeName: str
     const contract = connection.gateway.getNetwork(runtime.channel).getContract(chaincodeName, 'Consortium');
     const action = 'initialise the consortium member registry';
     try {
-      const members = JSON.parse(Buffer.from(await contract.evaluateTransaction('GetMembers')).toString()) as Member[];
+      const members = JSON.parse(
+        Buffer.from(await contract.evaluateTransaction('GetMembers')).toString(),
+      ) as Member[];
       if (!members.some((m) => m.kind === 'regulator')) {
         runtime.progress('Consortium', `registering ${regulator.mspId} as the regulator`);
         await retryWhileDiscovering(() => contract.submitTransaction('InitConsortium', regulator.mspId));
@@ -25,7 +27,9 @@ export async function initConsortium(runtime: NetworkRuntime, chaincodeName: str
       for (const org of runtime.topology.peerOrgs) {
         if (org === regulator || members.some((m) => m.mspId === org.mspId)) continue;
         runtime.progress('Consortium', `registering ${org.mspId} as ${org.role}`);
-        await retryWhileDiscovering(() => contract.submitTransaction('RegisterMember', org.mspId, org.role, org.name));
+        await retryWhileDiscovering(() =>
+          contract.submitTransaction('RegisterMember', org.mspId, org.role, org.name),
+        );
       }
     } catch (error) {
       throw describeFabricError(error, connection.endpoint, action);

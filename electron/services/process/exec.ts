@@ -41,7 +41,11 @@ function describe(cmd: string, args: readonly string[]): string {
 }
 
 /** Runs a command to completion; rejects with CommandError on a non-zero exit or a timeout. */
-export function execCommand(cmd: string, args: readonly string[], options: ExecOptions = {}): Promise<ExecResult> {
+export function execCommand(
+  cmd: string,
+  args: readonly string[],
+  options: ExecOptions = {},
+): Promise<ExecResult> {
   const display = describe(cmd, args);
   return new Promise((resolve, reject) => {
     const child = spawn(cmd, args, {
@@ -84,7 +88,13 @@ export function execCommand(cmd: string, args: readonly string[], options: ExecO
       if (code === 0) resolve({ code, stdout: Buffer.concat(stdout), stderr });
       else
         reject(
-          new CommandError(display, code, stderr, `failed with exit code ${code}`, Buffer.concat(stdout).toString()),
+          new CommandError(
+            display,
+            code,
+            stderr,
+            `failed with exit code ${code}`,
+            Buffer.concat(stdout).toString(),
+          ),
         );
     });
     child.stdin.end(options.input);

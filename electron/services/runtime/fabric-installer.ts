@@ -196,7 +196,11 @@ export async function ensureFabric(
   return { binDir, configDir, version, source, caAvailable, notes };
 }
 
-async function tryReleaseArchive(cacheDir: string, progress: InstallProgress, notes: string[]): Promise<boolean> {
+async function tryReleaseArchive(
+  cacheDir: string,
+  progress: InstallProgress,
+  notes: string[],
+): Promise<boolean> {
   if (process.platform !== 'linux' || process.arch !== 'x64') return false;
   progress(`Trying the release archive ${RELEASE_ARCHIVE_URL}`);
   const archive = path.join(cacheDir, 'release.tar.gz');
@@ -210,7 +214,12 @@ async function tryReleaseArchive(cacheDir: string, progress: InstallProgress, no
     await rm(archive, { force: true });
     return hasAll(path.join(cacheDir, 'bin'), REQUIRED_BINARIES);
   } catch (error) {
-    const reason = error instanceof Error ? (error.cause instanceof Error ? error.cause.message : error.message) : String(error);
+    const reason =
+      error instanceof Error
+        ? error.cause instanceof Error
+          ? error.cause.message
+          : error.message
+        : String(error);
     progress(`Release archive not reachable (${reason}); building from source with go install`);
     notes.push(`release archive unreachable: ${reason}`);
     await rm(archive, { force: true });
@@ -248,7 +257,7 @@ async function downloadModule(modulePath: string, version: string, workDir: stri
     if (error instanceof CommandError) {
       // `go mod download -json` prints the JSON error on stdout and exits 1.
       const reported = error.stdout ? (JSON.parse(error.stdout) as ModuleDownload).Error : undefined;
-      throw new Error(lastLines(reported || error.stderr || error.message, 4));
+      throw new Error(lastLines(reported || error.stderr || error.message, 4), { cause: error });
     }
     throw error;
   }
@@ -339,7 +348,9 @@ async function goInstallFabric(
         );
       }
     }
-    progress(`Building peer, orderer, configtxgen, configtxlator, osnadmin (${chosen.label}); first time takes a few minutes`);
+    progress(
+      `Building peer, orderer, configtxgen, configtxlator, osnadmin (${chosen.label}); first time takes a few minutes`,
+    );
     const meta = `${FABRIC_MODULE}/common/metadata`;
     try {
       await buildInTempModule({
@@ -372,7 +383,11 @@ async function goInstallFabric(
 }
 
 /** fabric-ca is optional (Fabric CA enrollment); a failure is reported, not fatal. */
-async function goInstallFabricCa(binDir: string, progress: InstallProgress, notes: string[]): Promise<boolean> {
+async function goInstallFabricCa(
+  binDir: string,
+  progress: InstallProgress,
+  notes: string[],
+): Promise<boolean> {
   if (hasAll(binDir, CA_BINARIES)) return true;
   const module = 'github.com/hyperledger/fabric-ca';
   const workDir = await mkdtemp(path.join(os.tmpdir(), 'medfabric-gomod-'));

@@ -234,7 +234,10 @@ export class ManagedProcess extends EventEmitter<ManagedProcessEvents> {
     }
     const backoffs = this.policy.restartBackoffMs;
     const delay = backoffs[Math.min(this.consecutiveFailures - 1, backoffs.length - 1)] ?? 1_000;
-    this.setState('restarting', `exited unexpectedly (code ${code}, signal ${signal}); restarting in ${delay} ms`);
+    this.setState(
+      'restarting',
+      `exited unexpectedly (code ${code}, signal ${signal}); restarting in ${delay} ms`,
+    );
     this.restartTimer = setTimeout(() => {
       this.restarts += 1;
       this.launch()
@@ -280,7 +283,8 @@ export class ManagedProcess extends EventEmitter<ManagedProcessEvents> {
   private record(stream: 'stdout' | 'stderr', line: string): void {
     const entry: LogLine = { nodeId: this.spec.id, stream, line, at: new Date().toISOString() };
     this.ring.push(entry);
-    if (this.ring.length > this.policy.logRingSize) this.ring.splice(0, this.ring.length - this.policy.logRingSize);
+    if (this.ring.length > this.policy.logRingSize)
+      this.ring.splice(0, this.ring.length - this.policy.logRingSize);
     this.writeLog(`${entry.at} ${line}\n`);
     this.emit('log', entry);
   }

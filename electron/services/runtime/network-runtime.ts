@@ -6,7 +6,11 @@ import { existsSync } from 'node:fs';
 import { mkdir, readFile, readdir, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { ensureGenesisBlock, type OrgChannelMaterial } from '../channel/genesis';
-import { channelInfo as osnChannelInfo, joinChannel as osnJoinChannel, type OsnAdminTls } from '../channel/osnadmin';
+import {
+  channelInfo as osnChannelInfo,
+  joinChannel as osnJoinChannel,
+  type OsnAdminTls,
+} from '../channel/osnadmin';
 import { PeerAdminClient } from '../fabric/peer-admin-client';
 import { withSigner, type SigningIdentity } from '../fabric/proposal';
 import { connectGateway, type GatewayConnection, type PeerEndpoint } from '../gateway/gateway-client';
@@ -31,7 +35,14 @@ import {
   STATE_MARKER,
   waitFor,
 } from './probes';
-import { deriveTopology, findNode, type NetworkProfile, type NodeTopology, type OrgTopology, type Topology } from './profile';
+import {
+  deriveTopology,
+  findNode,
+  type NetworkProfile,
+  type NodeTopology,
+  type OrgTopology,
+  type Topology,
+} from './profile';
 import { StateLayout } from './state-layout';
 import { acquireSupervisor, type SupervisorInfo } from './supervisor-lock';
 import type {
@@ -120,7 +131,11 @@ export class NetworkRuntime implements NetworkController {
    * Issues a client identity from the org's CA, e.g. a doctor ({role: 'doctor'}) or a patient
    * ({role: 'patient', patientId}); the CA key never leaves the encrypted keystore.
    */
-  async issueClient(mspId: string, name: string, attributes: Record<string, string>): Promise<SigningIdentity> {
+  async issueClient(
+    mspId: string,
+    name: string,
+    attributes: Record<string, string>,
+  ): Promise<SigningIdentity> {
     const material = this.orgMaterial(mspId);
     const user = await issueUser(this.layout.cryptoDir, material.spec, await this.keystore(), {
       name,
@@ -137,7 +152,14 @@ export class NetworkRuntime implements NetworkController {
       const nodes = this.topology.nodes.filter((n) => n.org === org).map((n) => n.shortName);
       const material = await ensureOrgMaterial(
         this.layout.cryptoDir,
-        { name: org.name, mspId: org.mspId, domain: org.domain, kind, nodes, users: [{ name: ADMIN_USER, ou: 'admin' }] },
+        {
+          name: org.name,
+          mspId: org.mspId,
+          domain: org.domain,
+          kind,
+          nodes,
+          users: [{ name: ADMIN_USER, ou: 'admin' }],
+        },
         keystore,
       );
       this.material.set(org.mspId, material);
@@ -245,7 +267,12 @@ export class NetworkRuntime implements NetworkController {
     const existing = this.processes.get(spec.id);
     if (existing) return existing;
     const managed = new ManagedProcess(
-      { ...spec, env: { ...this.baseEnv(), ...spec.env, ...this.markerEnv(spec.id) }, logDir: this.layout.logDir, runDir: this.layout.runDir },
+      {
+        ...spec,
+        env: { ...this.baseEnv(), ...spec.env, ...this.markerEnv(spec.id) },
+        logDir: this.layout.logDir,
+        runDir: this.layout.runDir,
+      },
       this.policy,
     );
     managed.on('state', (status) => {
@@ -276,7 +303,11 @@ export class NetworkRuntime implements NetworkController {
       layout: this.layout,
       fabricConfigDir: this.fabric.configDir,
       mspDir: nodeMaterial.mspDir,
-      tls: { cert: path.join(tlsDir, 'server.crt'), key: path.join(tlsDir, 'server.key'), ca: path.join(tlsDir, 'ca.crt') },
+      tls: {
+        cert: path.join(tlsDir, 'server.crt'),
+        key: path.join(tlsDir, 'server.key'),
+        ca: path.join(tlsDir, 'ca.crt'),
+      },
     });
     return {
       id: node.id,
@@ -302,7 +333,11 @@ export class NetworkRuntime implements NetworkController {
       layout: this.layout,
       fabricConfigDir: this.fabric.configDir,
       mspDir: nodeMaterial.mspDir,
-      tls: { cert: path.join(tlsDir, 'server.crt'), key: path.join(tlsDir, 'server.key'), ca: path.join(tlsDir, 'ca.crt') },
+      tls: {
+        cert: path.join(tlsDir, 'server.crt'),
+        key: path.join(tlsDir, 'server.key'),
+        ca: path.join(tlsDir, 'ca.crt'),
+      },
       builderDir: path.resolve(import.meta.dirname, '..', '..', '..', 'network', 'builders', 'ccaas'),
     });
     env.CHAINCODE_AS_A_SERVICE_BUILDER_CONFIG = JSON.stringify(this.deployer.builderConfig(node));
@@ -323,7 +358,9 @@ export class NetworkRuntime implements NetworkController {
   private async launchNode(node: NodeTopology): Promise<void> {
     const managed =
       this.processes.get(node.id) ??
-      this.registerProcess(node.kind === 'orderer' ? await this.ordererSpec(node) : await this.peerSpec(node));
+      this.registerProcess(
+        node.kind === 'orderer' ? await this.ordererSpec(node) : await this.peerSpec(node),
+      );
     if (managed.status().state === 'running') return;
     await assertPortsFree(node.id, [
       [node.listenPort, 'gRPC listener'],
@@ -396,7 +433,11 @@ export class NetworkRuntime implements NetworkController {
       await this.saveRecord();
       this.progress('Raft', `waiting for a leader of ${this.channel}`);
       await waitFor(
-        () => probeRaftLeader(this.topology.orderers.map((node) => node.operationsPort), this.channel),
+        () =>
+          probeRaftLeader(
+            this.topology.orderers.map((node) => node.operationsPort),
+            this.channel,
+          ),
         this.policy.readinessTimeoutMs,
       );
 
@@ -477,7 +518,10 @@ export class NetworkRuntime implements NetworkController {
   }
 
   private managedOrThrow(nodeId: string): ManagedProcess {
-    return findNode([...this.processes.values()].map((p) => ({ id: p.spec.id, p })), nodeId).p;
+    return findNode(
+      [...this.processes.values()].map((p) => ({ id: p.spec.id, p })),
+      nodeId,
+    ).p;
   }
 
   async startNode(nodeId: string): Promise<NodeStatus> {
@@ -576,7 +620,12 @@ export class NetworkRuntime implements NetworkController {
       stateDir: this.layout.root,
       state: this.state,
       channel: this.channel,
-      orgs: this.topology.orgs.map((org) => ({ name: org.name, mspId: org.mspId, role: org.role, nodes: org.nodeIds })),
+      orgs: this.topology.orgs.map((org) => ({
+        name: org.name,
+        mspId: org.mspId,
+        role: org.role,
+        nodes: org.nodeIds,
+      })),
       nodes: [...this.processes.values()].map((p) => p.status()),
       heights: this.state === 'down' ? [] : await this.queryHeights(this.runningPeers()),
       chaincodes,

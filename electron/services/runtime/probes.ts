@@ -9,7 +9,8 @@ export async function probeHealthz(port: number): Promise<void> {
     response = await fetch(`http://127.0.0.1:${port}/healthz`, { signal: AbortSignal.timeout(2_000) });
   } catch (error) {
     const cause = (error as Error).cause;
-    throw new Error(`operations endpoint 127.0.0.1:${port} not answering (${cause instanceof Error ? cause.message : (error as Error).message})`);
+    const reason = cause instanceof Error ? cause.message : (error as Error).message;
+    throw new Error(`operations endpoint 127.0.0.1:${port} not answering (${reason})`, { cause: error });
   }
   if (response.status !== 200) {
     const body = await response.text();
@@ -60,7 +61,10 @@ export class PortInUseError extends Error {
   }
 }
 
-export async function assertPortsFree(nodeId: string, ports: Array<[number | undefined, string]>): Promise<void> {
+export async function assertPortsFree(
+  nodeId: string,
+  ports: Array<[number | undefined, string]>,
+): Promise<void> {
   for (const [port, purpose] of ports) {
     if (port !== undefined && !(await isPortFree(port))) throw new PortInUseError(port, nodeId, purpose);
   }
@@ -101,7 +105,11 @@ export async function probeRaftLeader(operationsPorts: readonly number[], channe
 }
 
 /** Polls `probe` every `intervalMs` until it resolves, or rethrows its last error after `timeoutMs`. */
-export async function waitFor(probe: () => Promise<void>, timeoutMs: number, intervalMs = 250): Promise<void> {
+export async function waitFor(
+  probe: () => Promise<void>,
+  timeoutMs: number,
+  intervalMs = 250,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     try {

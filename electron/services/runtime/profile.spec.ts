@@ -2,26 +2,43 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { deriveTopology, endorsementPolicyFor, findNode, loadProfile, ProfileError, validateProfile } from './profile';
+import {
+  deriveTopology,
+  endorsementPolicyFor,
+  findNode,
+  loadProfile,
+  ProfileError,
+  validateProfile,
+} from './profile';
 
 describe('network profiles', () => {
   it('loads the sandbox profile and derives one orderer and three peers with distinct ports', async () => {
     const topology = deriveTopology(await loadProfile('sandbox'));
     expect(topology.orderers).toHaveLength(1);
     expect(topology.peers.map((p) => p.org.role)).toEqual(['hospital', 'insurer', 'regulator']);
-    const ports = topology.nodes.flatMap((n) => [n.listenPort, n.operationsPort, n.adminPort, n.chaincodePort]).filter(Boolean);
+    const ports = topology.nodes
+      .flatMap((n) => [n.listenPort, n.operationsPort, n.adminPort, n.chaincodePort])
+      .filter(Boolean);
     expect(new Set(ports).size).toBe(ports.length);
   });
 
   it('derives the regulator-plus-one endorsement policy from the org roles', async () => {
     const topology = deriveTopology(await loadProfile('sandbox'));
-    expect(endorsementPolicyFor(topology)).toBe("AND('RegulatorMSP.peer', OR('HospitalMSP.peer', 'InsurerMSP.peer'))");
+    expect(endorsementPolicyFor(topology)).toBe(
+      "AND('RegulatorMSP.peer', OR('HospitalMSP.peer', 'InsurerMSP.peer'))",
+    );
   });
 
   it('lists every problem of a malformed profile with its path', () => {
     const error = (() => {
       try {
-        validateProfile({ name: 'x', basePort: 80, channel: 'Bad Channel', ordererOrg: { name: 'O', mspId: 'O', domain: 'o', orderers: ['a', 'b'] }, peerOrgs: [] });
+        validateProfile({
+          name: 'x',
+          basePort: 80,
+          channel: 'Bad Channel',
+          ordererOrg: { name: 'O', mspId: 'O', domain: 'o', orderers: ['a', 'b'] },
+          peerOrgs: [],
+        });
       } catch (caught) {
         return caught as Error;
       }
@@ -36,8 +53,13 @@ describe('network profiles', () => {
 
   it('rejects duplicate MSP ids and a second regulator', async () => {
     const sandbox = await loadProfile('sandbox');
-    const duplicate = { ...sandbox, peerOrgs: [...sandbox.peerOrgs, { ...sandbox.peerOrgs[2], name: 'Second' }] };
-    expect(() => validateProfile(duplicate)).toThrow(/RegulatorMSP" is used by more than one org|at most one org can have the role regulator/);
+    const duplicate = {
+      ...sandbox,
+      peerOrgs: [...sandbox.peerOrgs, { ...sandbox.peerOrgs[2], name: 'Second' }],
+    };
+    expect(() => validateProfile(duplicate)).toThrow(
+      /RegulatorMSP" is used by more than one org|at most one org can have the role regulator/,
+    );
   });
 
   it('reports YAML syntax errors and missing files clearly', async () => {

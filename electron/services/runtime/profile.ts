@@ -82,7 +82,9 @@ export function profilesDir(): string {
 export function validateProfile(data: unknown, source = 'profile'): NetworkProfile {
   const result = profileSchema.safeParse(data);
   if (!result.success) {
-    const problems = result.error.issues.map((issue) => `  - ${issue.path.join('.') || '(root)'}: ${issue.message}`);
+    const problems = result.error.issues.map(
+      (issue) => `  - ${issue.path.join('.') || '(root)'}: ${issue.message}`,
+    );
     throw new ProfileError(`${source} is not a valid network profile:\n${problems.join('\n')}`);
   }
   return result.data;
@@ -199,7 +201,8 @@ export function deriveTopology(profile: NetworkProfile): Topology {
     }
   });
   const lastPort = profile.basePort + PORTS_PER_NODE * index - 1;
-  if (lastPort > 65_535) throw new ProfileError(`basePort ${profile.basePort} leaves no room for ${index} nodes`);
+  if (lastPort > 65_535)
+    throw new ProfileError(`basePort ${profile.basePort} leaves no room for ${index} nodes`);
   return {
     profile,
     orgs: [ordererOrg, ...peerOrgs],

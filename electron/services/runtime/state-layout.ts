@@ -4,7 +4,8 @@ import path from 'node:path';
 
 export function defaultStateDir(): string {
   if (process.env.MEDFABRIC_HOME) return path.resolve(process.env.MEDFABRIC_HOME);
-  if (process.platform === 'darwin') return path.join(os.homedir(), 'Library', 'Application Support', 'MedFabric');
+  if (process.platform === 'darwin')
+    return path.join(os.homedir(), 'Library', 'Application Support', 'MedFabric');
   if (process.platform === 'win32') {
     return path.join(process.env.APPDATA ?? path.join(os.homedir(), 'AppData', 'Roaming'), 'MedFabric');
   }

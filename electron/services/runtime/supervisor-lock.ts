@@ -27,7 +27,10 @@ export class SupervisorBusyError extends Error {
   }
 }
 
-export async function acquireSupervisor(layout: StateLayout, kind: SupervisorInfo['kind']): Promise<() => Promise<void>> {
+export async function acquireSupervisor(
+  layout: StateLayout,
+  kind: SupervisorInfo['kind'],
+): Promise<() => Promise<void>> {
   const holder = await readSupervisor(layout);
   if (holder && holder.pid !== process.pid) throw new SupervisorBusyError(holder);
   await mkdir(path.dirname(layout.supervisorPidFile), { recursive: true });

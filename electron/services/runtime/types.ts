@@ -3,7 +3,8 @@
 
 export type NodeKind = 'orderer' | 'peer' | 'chaincode' | 'ca';
 
-export type NodeState = 'stopped' | 'starting' | 'running' | 'unhealthy' | 'restarting' | 'crashed' | 'stopping';
+export type NodeState =
+  'stopped' | 'starting' | 'running' | 'unhealthy' | 'restarting' | 'crashed' | 'stopping';
 
 export type OrgRole = 'orderer' | 'hospital' | 'insurer' | 'regulator';
 

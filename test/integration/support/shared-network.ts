@@ -39,7 +39,10 @@ export async function api<C extends ApiChannel>(channel: C, args?: ApiArgs<C>): 
     headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${token}` },
     body: JSON.stringify(args ?? {}),
   });
-  const envelope = (await response.json()) as { result?: ApiResult<C>; error?: { code: string; message: string } };
+  const envelope = (await response.json()) as {
+    result?: ApiResult<C>;
+    error?: { code: string; message: string };
+  };
   if (envelope.error) throw new ApiCallError(envelope.error.code, envelope.error.message);
   return envelope.result as ApiResult<C>;
 }
@@ -56,12 +59,24 @@ export async function attachRuntime(): Promise<NetworkRuntime> {
 
 const execFileAsync = promisify(execFile);
 
-export async function runCli(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ stdout: string; stderr: string; code: number }> {
+export async function runCli(
+  args: string[],
+  env: NodeJS.ProcessEnv = {},
+): Promise<{ stdout: string; stderr: string; code: number }> {
   const { stateDir, profileFile } = networkInfo();
   try {
     const { stdout, stderr } = await execFileAsync(
       process.execPath,
-      ['--import', 'tsx', path.join(repoRoot, 'electron', 'cli.ts'), ...args, '--state-dir', stateDir, '--profile', profileFile],
+      [
+        '--import',
+        'tsx',
+        path.join(repoRoot, 'electron', 'cli.ts'),
+        ...args,
+        '--state-dir',
+        stateDir,
+        '--profile',
+        profileFile,
+      ],
       { cwd: repoRoot, env: { ...process.env, ...env }, timeout: 120_000 },
     );
     return { stdout, stderr, code: 0 };
@@ -72,7 +87,11 @@ export async function runCli(args: string[], env: NodeJS.ProcessEnv = {}): Promi
 }
 
 /** Polls `check` until it returns a value (not undefined), or fails after `timeoutMs`. */
-export async function eventually<T>(check: () => Promise<T | undefined>, timeoutMs = 60_000, what = 'condition'): Promise<T> {
+export async function eventually<T>(
+  check: () => Promise<T | undefined>,
+  timeoutMs = 60_000,
+  what = 'condition',
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let lastError: unknown;
   for (;;) {
@@ -83,7 +102,9 @@ export async function eventually<T>(check: () => Promise<T | undefined>, timeout
       lastError = error;
     }
     if (Date.now() > deadline) {
-      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${lastError ? `: ${(lastError as Error).message}` : ''}`);
+      throw new Error(
+        `timed out after ${timeoutMs} ms waiting for ${what}${lastError ? `: ${(lastError as Error).message}` : ''}`,
+      );
     }
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
