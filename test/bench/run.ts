@@ -1,0 +1,48 @@
+// `npm run bench -- <name> [--duration SECONDS] [--concurrency N]`: runs one benchmark (or `all`),
+// prints its figures and writes bench-results/<name>.json. Benchmarks are not tests.
+import { mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { runNetworkBench } from './network';
+
+const { values, positionals } = parseArgs({
+  allowPositionals: true,
+  options: {
+    duration: { type: 'string', default: '20' },
+    concurrency: { type: 'string', default: '16' },
+  },
+});
+
+const durationMs = Number(values.duration) * 1000;
+const concurrency = Number(values.concurrency);
+if (!Number.isFinite(durationMs) || durationMs <= 0 || !Number.isInteger(concurrency) || concurrency < 1) {
+  console.error('--duration must be a positive number of seconds and --concurrency a positive integer');
+  process.exit(2);
+}
+
+const benches: Record<string, () => Promise<unknown>> = {
+  network: () => runNetworkBench({ durationMs, concurrency }, (line) => console.log(`[network] ${line}`)),
+};
+
+const requested = positionals[0] ?? 'all';
+const names = requested === 'all' ? Object.keys(benches) : [requested];
+const outDir = path.resolve(import.meta.dirname, '..', '..', 'bench-results');
+await mkdir(outDir, { recursive: true });
+for (const name of names) {
+  const bench = benches[name];
+  if (!bench) {
+    console.error(`unknown benchmark "${name}"; available: ${Object.keys(benches).join(', ')}, all`);
+    process.exitCode = 2;
+    continue;
+  }
+  const result = {
+    name,
+    measuredAt: new Date().toISOString(),
+    machine: { cpus: (await import('node:os')).cpus().length },
+    result: await bench(),
+  };
+  const file = path.join(outDir, `${name}.json`);
+  await writeFile(file, JSON.stringify(result, null, 2) + '\n');
+  console.log(JSON.stringify(result.result, null, 2));
+  console.log(`written to ${file}`);
+}
