@@ -6,7 +6,10 @@ import type { Contract } from '@hyperledger/fabric-gateway';
 import { stableStringify } from '../../../chaincode/src/lib/canonical-json';
 import { bigintToDecimal, encryptPowers } from '../../../chaincode/src/lib/claim-crypto';
 import type { SigningIdentity } from '../../../electron/services/fabric/proposal';
-import { describeFabricError, type GatewayConnection } from '../../../electron/services/gateway/gateway-client';
+import {
+  describeFabricError,
+  type GatewayConnection,
+} from '../../../electron/services/gateway/gateway-client';
 import type { NetworkRuntime } from '../../../electron/services/runtime/network-runtime';
 import type { NodeTopology, OrgTopology } from '../../../electron/services/runtime/profile';
 
@@ -262,7 +265,10 @@ export class MedfabricClient {
       ],
       {
         ...options,
-        transientData: { ...options.transientData, [ENCRYPTED_DIAGNOSIS_TRANSIENT_KEY]: input.encryptedDiagnosis },
+        transientData: {
+          ...options.transientData,
+          [ENCRYPTED_DIAGNOSIS_TRANSIENT_KEY]: input.encryptedDiagnosis,
+        },
       },
     );
   }
@@ -270,7 +276,11 @@ export class MedfabricClient {
   getRecordHistory(
     recordId: string,
     options?: CallOptions,
-  ): Promise<{ recordId: string; rootRecordId: string; versions: (MedicalRecord & { supersededBy: string | null })[] }> {
+  ): Promise<{
+    recordId: string;
+    rootRecordId: string;
+    versions: (MedicalRecord & { supersededBy: string | null })[];
+  }> {
     return this.evaluateJson('Records', 'GetRecordHistory', [recordId], options);
   }
 

@@ -59,24 +59,20 @@ export async function attachRuntime(): Promise<NetworkRuntime> {
 
 const execFileAsync = promisify(execFile);
 
+/** Runs the network CLI on the shared network; `--state-dir`/`--profile` in `args` take precedence. */
 export async function runCli(
   args: string[],
   env: NodeJS.ProcessEnv = {},
 ): Promise<{ stdout: string; stderr: string; code: number }> {
   const { stateDir, profileFile } = networkInfo();
+  const defaults = [
+    ...(args.includes('--state-dir') ? [] : ['--state-dir', stateDir]),
+    ...(args.includes('--profile') ? [] : ['--profile', profileFile]),
+  ];
   try {
     const { stdout, stderr } = await execFileAsync(
       process.execPath,
-      [
-        '--import',
-        'tsx',
-        path.join(repoRoot, 'electron', 'cli.ts'),
-        ...args,
-        '--state-dir',
-        stateDir,
-        '--profile',
-        profileFile,
-      ],
+      ['--import', 'tsx', path.join(repoRoot, 'electron', 'cli.ts'), ...args, ...defaults],
       { cwd: repoRoot, env: { ...process.env, ...env }, timeout: 120_000 },
     );
     return { stdout, stderr, code: 0 };
