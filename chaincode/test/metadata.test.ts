@@ -53,6 +53,38 @@ const EXPECTED: Record<string, { submit: string[]; evaluate: string[] }> = {
   },
   Access: { submit: ['AccessRecord', 'EmergencyAccess'], evaluate: ['ListDisclosures', 'ListAlerts'] },
   Diagnostics: { submit: ['Ping'], evaluate: ['GetInfo'] },
+  Insurance: {
+    submit: ['RegisterClaimKey', 'CreateProduct', 'IssuePolicy', 'DepositFunds'],
+    evaluate: [
+      'GetActiveClaimKey',
+      'GetClaimKey',
+      'GetProduct',
+      'ListProducts',
+      'GetPolicy',
+      'ListPolicies',
+      'GetFundAccount',
+    ],
+  },
+  Claims: {
+    submit: ['FileClaim', 'AdjudicateClaim', 'SettleClaim', 'ReleaseClaim', 'DenyHeldClaim'],
+    evaluate: [
+      'GetClaim',
+      'ListClaimsByStatus',
+      'ListClaimsByHospital',
+      'ListClaimsByPatient',
+      'GetFundLedger',
+    ],
+  },
+  Supervision: {
+    submit: ['SetSupervisionParams', 'RaiseAlert', 'ClearAlert', 'ConfirmAlert'],
+    evaluate: [
+      'GetSupervisionParams',
+      'GetSupervisionParamsVersion',
+      'GetSupervisionAlert',
+      'ListSupervisionAlertsByClaim',
+      'ListSupervisionAlertsByStatus',
+    ],
+  },
 };
 
 function loadChaincode(): { contractNames: string[]; metadata: ChaincodeMetadata } {
@@ -74,9 +106,18 @@ function loadChaincode(): { contractNames: string[]; metadata: ChaincodeMetadata
 }
 
 describe('chaincode metadata (as the CCaaS server loads it)', () => {
-  it('exports the five contracts from package.json main, Consortium first (the default)', () => {
+  it('exports the contracts from package.json main, Consortium first (the default)', () => {
     const { contractNames } = loadChaincode();
-    assert.deepEqual(contractNames, ['Consortium', 'Records', 'Consent', 'Access', 'Diagnostics']);
+    assert.deepEqual(contractNames, [
+      'Consortium',
+      'Records',
+      'Consent',
+      'Access',
+      'Diagnostics',
+      'Insurance',
+      'Claims',
+      'Supervision',
+    ]);
   });
 
   it('has decorator metadata for every transaction: submit vs evaluate, string parameters and result', () => {
@@ -145,6 +186,26 @@ describe('chaincode metadata (as the CCaaS server loads it)', () => {
       'ConsentRequester',
       'Disclosure',
       'Alert',
+      'ClaimKey',
+      'Product',
+      'Policy',
+      'BenefitUsage',
+      'FundAccount',
+      'FundEntry',
+      'Claim',
+      'ClaimItem',
+      'ItemAdjudication',
+      'ClaimAdjudication',
+      'ClaimSettlement',
+      'HoldDecision',
+      'DecryptionProofRecord',
+      'SupervisionParams',
+      'ServiceLimit',
+      'RuleSeverities',
+      'ClaimProtocolParams',
+      'ClaimFrequencyLimit',
+      'SupervisionAlert',
+      'StayEntry',
     ]) {
       assert.ok(metadata.components.schemas[model] !== undefined, `schema ${model} is missing`);
     }

@@ -5,7 +5,17 @@ import { requireId } from './validation';
 export const NODE_OUS = ['client', 'admin', 'peer', 'orderer'] as const;
 export type NodeOu = (typeof NODE_OUS)[number];
 
-export const ROLES = ['doctor', 'nurse', 'admin', 'patient', 'auditor', 'adjuster', 'researcher'] as const;
+/** `compliance` (an insurer's compliance officer: decides on held claims) was added by the claims part. */
+export const ROLES = [
+  'doctor',
+  'nurse',
+  'admin',
+  'patient',
+  'auditor',
+  'adjuster',
+  'researcher',
+  'compliance',
+] as const;
 export type Role = (typeof ROLES)[number];
 
 /** Who is calling, as far as access control is concerned. */

@@ -170,15 +170,17 @@ export class Product {
       'createdBy',
       'txId',
     ]);
-    const coefficients = requireArray(object.coverageCoefficients, 'product.coverageCoefficients', K_MAX + 1).map(
-      (coefficient, index) => {
-        const text = requireString(coefficient, `product.coverageCoefficients[${index}]`);
-        if (!SIGNED_DECIMAL_PATTERN.test(text)) {
-          throw new InvalidInputError(`product.coverageCoefficients[${index}] must be a signed decimal`);
-        }
-        return text;
-      },
-    );
+    const coefficients = requireArray(
+      object.coverageCoefficients,
+      'product.coverageCoefficients',
+      K_MAX + 1,
+    ).map((coefficient, index) => {
+      const text = requireString(coefficient, `product.coverageCoefficients[${index}]`);
+      if (!SIGNED_DECIMAL_PATTERN.test(text)) {
+        throw new InvalidInputError(`product.coverageCoefficients[${index}] must be a signed decimal`);
+      }
+      return text;
+    });
     return new Product({
       productId: requireId(object.productId, 'product.productId'),
       insurerMspId: requireMspId(object.insurerMspId, 'product.insurerMspId'),

@@ -47,7 +47,9 @@ export const SERVICE_LIMIT_ROWS = 256;
 export function requireServiceCode(value: unknown, field: string): string {
   const code = requireId(value, field);
   if (code.length > SERVICE_CODE_LENGTH) {
-    throw new InvalidInputError(`${field} is ${code.length} characters long; the limit is ${SERVICE_CODE_LENGTH}`);
+    throw new InvalidInputError(
+      `${field} is ${code.length} characters long; the limit is ${SERVICE_CODE_LENGTH}`,
+    );
   }
   return code;
 }
@@ -156,8 +158,16 @@ export class ClaimProtocolParams {
 
   static decode(value: unknown, field: string): ClaimProtocolParams {
     const object = requireObject(value, field, ['maxCoveredCategories', 'minClaimKeyBits']);
-    const maxCoveredCategories = requireDays(object.maxCoveredCategories, `${field}.maxCoveredCategories`, K_MAX);
-    const minClaimKeyBits = requireInteger(object.minClaimKeyBits, `${field}.minClaimKeyBits`, MIN_MODULUS_BITS);
+    const maxCoveredCategories = requireDays(
+      object.maxCoveredCategories,
+      `${field}.maxCoveredCategories`,
+      K_MAX,
+    );
+    const minClaimKeyBits = requireInteger(
+      object.minClaimKeyBits,
+      `${field}.minClaimKeyBits`,
+      MIN_MODULUS_BITS,
+    );
     if (minClaimKeyBits > MAX_MODULUS_BITS) {
       throw new InvalidInputError(`${field}.minClaimKeyBits must be at most ${MAX_MODULUS_BITS}`);
     }
@@ -211,9 +221,11 @@ export class SupervisionParams {
     field: string,
   ): Omit<SupervisionParams, 'version' | 'setAt' | 'setBy' | 'txId'> {
     const object = requireObject(value, field, [...PARAM_MEMBERS]);
-    const serviceLimits = requireArray(object.serviceLimits, `${field}.serviceLimits`, SERVICE_LIMIT_ROWS).map(
-      (row, index) => ServiceLimit.decode(row, `${field}.serviceLimits[${index}]`),
-    );
+    const serviceLimits = requireArray(
+      object.serviceLimits,
+      `${field}.serviceLimits`,
+      SERVICE_LIMIT_ROWS,
+    ).map((row, index) => ServiceLimit.decode(row, `${field}.serviceLimits[${index}]`));
     const codes = serviceLimits.map((row) => row.serviceCode);
     const duplicate = codes.find((code, index) => codes.indexOf(code) !== index);
     if (duplicate !== undefined) {
@@ -345,8 +357,12 @@ export class SupervisionAlert {
       paramsVersion: requireInteger(object.paramsVersion, 'supervisionAlert.paramsVersion', 0),
       raisedAt: requireTimestamp(object.raisedAt, 'supervisionAlert.raisedAt'),
       raisedBy: requireString(object.raisedBy, 'supervisionAlert.raisedBy'),
-      resolvedAt: requireNullable(object.resolvedAt, (at) => requireTimestamp(at, 'supervisionAlert.resolvedAt')),
-      resolvedBy: requireNullable(object.resolvedBy, (by) => requireString(by, 'supervisionAlert.resolvedBy')),
+      resolvedAt: requireNullable(object.resolvedAt, (at) =>
+        requireTimestamp(at, 'supervisionAlert.resolvedAt'),
+      ),
+      resolvedBy: requireNullable(object.resolvedBy, (by) =>
+        requireString(by, 'supervisionAlert.resolvedBy'),
+      ),
       resolution: requireNullable(object.resolution, (text) =>
         requireText(text, 'supervisionAlert.resolution', LIMITS.reasonLength),
       ),

@@ -75,15 +75,26 @@ export class EncryptedKeystore {
   }
 
   async put(name: string, keyPem: string): Promise<void> {
-    const file = this.fileFor(name);
     if (typeof keyPem !== 'string' || !keyPem.includes('PRIVATE KEY-----')) {
       throw new KeystoreError(`refusing to store "${name}": the value is not a PEM private key`);
+    }
+    await this.putSecret(name, keyPem);
+  }
+
+  /**
+   * Stores any secret text with the same protection as keys (e.g. a Paillier private key or a
+   * diagnosis opening); `get` reads it back.
+   */
+  async putSecret(name: string, secret: string): Promise<void> {
+    const file = this.fileFor(name);
+    if (typeof secret !== 'string' || secret.length === 0) {
+      throw new KeystoreError(`refusing to store "${name}": the secret is empty`);
     }
     const salt = randomBytes(SALT_BYTES);
     const iv = randomBytes(GCM_IV_BYTES);
     const cipher = createCipheriv('aes-256-gcm', await deriveKey(this.passphrase, salt, KEYSTORE_KDF), iv);
     cipher.setAAD(Buffer.from(name, 'utf8'));
-    const ciphertext = Buffer.concat([cipher.update(keyPem, 'utf8'), cipher.final()]);
+    const ciphertext = Buffer.concat([cipher.update(secret, 'utf8'), cipher.final()]);
     const record: EncryptedKeyFile = {
       version: FILE_VERSION,
       kdf: { name: 'scrypt', ...KEYSTORE_KDF },

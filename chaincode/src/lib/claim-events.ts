@@ -1,0 +1,38 @@
+import type { Context } from 'fabric-contract-api';
+import { canonicalBytes } from './canonical-json';
+import { EVENT_SCHEMA_VERSION } from './events';
+import { txTimestamp } from './ledger';
+
+/**
+ * Event names of the Insurance, Claims and Supervision contracts (EVENTS.md documents each
+ * payload). Same envelope and rules as events.ts: one event per transaction, after its writes.
+ */
+export const CLAIM_EVENT_NAMES = {
+  claimKeyRegistered: 'medfabric.claimkey.registered',
+  productCreated: 'medfabric.product.created',
+  policyIssued: 'medfabric.policy.issued',
+  fundDeposited: 'medfabric.fund.deposited',
+  claimFiled: 'medfabric.claim.filed',
+  claimHeld: 'medfabric.claim.held',
+  claimReleased: 'medfabric.claim.released',
+  claimDenied: 'medfabric.claim.denied',
+  claimAdjudicated: 'medfabric.claim.adjudicated',
+  claimPaid: 'medfabric.claim.paid',
+  claimPayable: 'medfabric.claim.payable',
+  supervisionParamsSet: 'medfabric.supervision.paramsSet',
+  alertRaised: 'medfabric.alert.raised',
+  alertCleared: 'medfabric.alert.cleared',
+  alertConfirmed: 'medfabric.alert.confirmed',
+} as const;
+export type ClaimEventName = (typeof CLAIM_EVENT_NAMES)[keyof typeof CLAIM_EVENT_NAMES];
+
+export function emitClaimEvent(ctx: Context, name: ClaimEventName, body: Record<string, unknown>): void {
+  const payload = {
+    ...body,
+    event: name,
+    schemaVersion: EVENT_SCHEMA_VERSION,
+    txId: ctx.stub.getTxID(),
+    timestamp: txTimestamp(ctx),
+  };
+  ctx.stub.setEvent(name, canonicalBytes(payload));
+}
