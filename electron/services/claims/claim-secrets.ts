@@ -48,7 +48,10 @@ export class InsurerClaimKeys {
   /** Generates a new key pair (g = n+1, p and q kept) and makes it the active one. */
   async rotate(keyId: string, bits = 2048): Promise<StoredClaimKey> {
     const pair = await generateClaimKeyPair(bits);
-    await this.keystore.putSecret(keyName(this.insurerMspId, keyId), JSON.stringify(serializePrivateKey(pair.privateKey)));
+    await this.keystore.putSecret(
+      keyName(this.insurerMspId, keyId),
+      JSON.stringify(serializePrivateKey(pair.privateKey)),
+    );
     await this.keystore.putSecret(activeKeyName(this.insurerMspId), keyId);
     return { keyId, privateKey: pair.privateKey };
   }
@@ -107,7 +110,9 @@ export class HospitalDiagnosisVault {
 
   /** For an auditor: the diagnosis category and a check that it matches the committed powers. */
   async open(recordId: string): Promise<{ category: number; consistent: boolean }> {
-    const opening = JSON.parse(await this.keystore.get(openingName(this.hospitalMspId, recordId))) as DiagnosisOpening;
+    const opening = JSON.parse(
+      await this.keystore.get(openingName(this.hospitalMspId, recordId)),
+    ) as DiagnosisOpening;
     const consistent = openPowers(
       parseDecimalBigInt(opening.n, 'n'),
       opening.x,

@@ -122,7 +122,8 @@ export class NetworkRuntime implements NetworkController {
 
   // ---- crypto material and identities -------------------------------------------------------
 
-  private async keystore(): Promise<EncryptedKeystore> {
+  /** The console's encrypted keystore (CA keys, claim keys, diagnosis openings). */
+  async keystore(): Promise<EncryptedKeystore> {
     const passphrase = await loadOrCreateKeystorePassphrase(this.layout.root);
     return new EncryptedKeystore(this.layout.keystoreDir, passphrase);
   }
