@@ -18,8 +18,10 @@ export interface ProcessSpec {
   env: NodeJS.ProcessEnv;
   cwd: string;
   ports: NodePorts;
-  /** Resolves when the process serves requests; throws with the reason while it does not. */
+  /** Health: resolves while the process is healthy; polled during start-up and afterwards. */
   probe: () => Promise<void>;
+  /** Extra start-up check after `probe` first passes (e.g. the gRPC listener answers TLS). */
+  ready?: () => Promise<void>;
   logDir: string;
   runDir: string;
 }
@@ -179,6 +181,7 @@ export class ManagedProcess extends EventEmitter<ManagedProcessEvents> {
       }
       try {
         await this.spec.probe();
+        await this.spec.ready?.();
         this.setState('running', undefined);
         this.lastError = undefined;
         this.scheduleHealthChecks();

@@ -32,6 +32,7 @@ import {
   NODE_MARKER,
   probeHealthz,
   probeRaftLeader,
+  probeTlsListener,
   STATE_MARKER,
   waitFor,
 } from './probes';
@@ -321,6 +322,8 @@ export class NetworkRuntime implements NetworkController {
       cwd: this.layout.nodeDir(node.id),
       ports: { listen: node.listenPort, admin: node.adminPort, operations: node.operationsPort },
       probe: () => probeHealthz(node.operationsPort),
+      // The operations server starts before the gRPC one: /healthz alone answers too early.
+      ready: () => probeTlsListener(node.listenPort, material.tlsCaCertPem),
     };
   }
 
@@ -353,6 +356,8 @@ export class NetworkRuntime implements NetworkController {
       cwd: this.layout.nodeDir(node.id),
       ports: { listen: node.listenPort, chaincode: node.chaincodePort, operations: node.operationsPort },
       probe: () => probeHealthz(node.operationsPort),
+      // The operations server starts before the gRPC one: /healthz alone answers too early.
+      ready: () => probeTlsListener(node.listenPort, material.tlsCaCertPem),
     };
   }
 

@@ -1,6 +1,7 @@
 // Readiness and port probes, and recognition of processes a previous supervisor left behind.
 import { readFile } from 'node:fs/promises';
 import net from 'node:net';
+import tls from 'node:tls';
 
 /** Resolves when GET http://127.0.0.1:<port>/healthz answers 200. */
 export async function probeHealthz(port: number): Promise<void> {
@@ -32,6 +33,35 @@ export function probeTcp(port: number): Promise<void> {
       reject(new Error(`127.0.0.1:${port} did not accept a connection within 2 s`));
     });
     socket.once('error', (error) => reject(new Error(`127.0.0.1:${port}: ${error.message}`)));
+  });
+}
+
+/**
+ * Resolves when a TLS (h2) handshake with 127.0.0.1:<port> succeeds against `caPem`: a gRPC
+ * listener that is really serving. A bare TCP connect would make the node log a failed handshake.
+ */
+export function probeTlsListener(port: number, caPem: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const socket = tls.connect({
+      host: '127.0.0.1',
+      port,
+      ca: caPem,
+      servername: 'localhost',
+      ALPNProtocols: ['h2'],
+    });
+    socket.setTimeout(2_000);
+    socket.once('secureConnect', () => {
+      socket.end();
+      resolve();
+    });
+    socket.once('timeout', () => {
+      socket.destroy();
+      reject(new Error(`127.0.0.1:${port} did not complete a TLS handshake within 2 s`));
+    });
+    socket.once('error', (error) => {
+      socket.destroy();
+      reject(new Error(`TLS listener 127.0.0.1:${port}: ${error.message}`));
+    });
   });
 }
 
