@@ -3,13 +3,16 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { runClaimsBench } from './claims';
+import { runConsentBench } from './consent';
+import { startBenchNetwork } from './support';
 import { runNetworkBench } from './network';
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
   options: {
     duration: { type: 'string', default: '20' },
-    concurrency: { type: 'string', default: '16' },
+    concurrency: { type: 'string', default: '64' },
   },
 });
 
@@ -22,6 +25,29 @@ if (!Number.isFinite(durationMs) || durationMs <= 0 || !Number.isInteger(concurr
 
 const benches: Record<string, () => Promise<unknown>> = {
   network: () => runNetworkBench({ durationMs, concurrency }, (line) => console.log(`[network] ${line}`)),
+  // End to end, each in-flight claim needs its own patient (about 1.5 s of encryption to set up),
+  // so the claim loop uses at most 16; the no-op ceiling beside it uses the full concurrency.
+  claims: () =>
+    runClaimsBench(
+      {
+        durationMs,
+        concurrency: Math.min(concurrency, 16),
+        ceilingConcurrency: concurrency,
+        claimsPerCpuSample: 20,
+      },
+      (line) => console.log(`[claims] ${line}`),
+    ),
+  consent: async () => {
+    const network = await startBenchNetwork();
+    try {
+      return await runConsentBench(
+        { durationMs, concurrency, log: (line) => console.log(`[consent] ${line}`) },
+        network.runtime,
+      );
+    } finally {
+      await network.dispose();
+    }
+  },
 };
 
 const requested = positionals[0] ?? 'all';

@@ -88,7 +88,7 @@ function summarise(latencies: number[], errors: number, seconds: number): Latenc
 
 /** Closed loop: `concurrency` operations always in flight for `durationMs`. Measures the ceiling. */
 export async function closedLoop(
-  operation: () => Promise<unknown>,
+  operation: (worker: number) => Promise<unknown>,
   concurrency: number,
   durationMs: number,
 ): Promise<LatencySummary> {
@@ -97,11 +97,11 @@ export async function closedLoop(
   const started = performance.now();
   const deadline = started + durationMs;
   await Promise.all(
-    Array.from({ length: concurrency }, async () => {
+    Array.from({ length: concurrency }, async (_, worker) => {
       while (performance.now() < deadline) {
         const t0 = performance.now();
         try {
-          await operation();
+          await operation(worker);
           latencies.push(performance.now() - t0);
         } catch {
           // Counted, not thrown: a benchmark reports its error count beside the figures.

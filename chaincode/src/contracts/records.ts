@@ -237,10 +237,15 @@ export class RecordsContract extends Contract {
         `the encrypted diagnosis of record ${id} is for ${record.hospitalMspId} staff and the regulator; caller: ${describeCaller(caller)}`,
       );
     }
-    const bytes = await ctx.stub.getPrivateData(
-      record.encryptedDiagnosisCollection,
-      encryptedDiagnosisKey(ctx, id),
-    );
+    let bytes: Uint8Array;
+    try {
+      bytes = await ctx.stub.getPrivateData(record.encryptedDiagnosisCollection, encryptedDiagnosisKey(ctx, id));
+    } catch (error) {
+      // A peer outside the collection has only the hash: Fabric refuses the read itself.
+      throw new StateConflictError(
+        `The encrypted diagnosis of record ${id} is not available on this peer: its organisation is not a member of ${record.encryptedDiagnosisCollection}, or the private data has not reached it (${(error as Error).message})`,
+      );
+    }
     if (bytes.length === 0) {
       throw new StateConflictError(
         `The encrypted diagnosis of record ${id} is not in collection ${record.encryptedDiagnosisCollection} on this peer`,

@@ -133,7 +133,7 @@ export function describeFabricError(error: unknown, endpoint: PeerEndpoint, acti
 export function isDiscoveryWarmingUp(error: unknown): boolean {
   return (
     error instanceof Error &&
-    /failed to find any endorsing peers|no endorsement plan|no peers available|no Raft leader/i.test(
+    /failed to find any endorsing peers|no endorsement plan|no peers available|no combination of peers can be derived|no Raft leader/i.test(
       error.message,
     )
   );

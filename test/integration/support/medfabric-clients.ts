@@ -4,7 +4,10 @@
 import { createHash, createHmac } from 'node:crypto';
 import type { Contract } from '@hyperledger/fabric-gateway';
 import { stableStringify } from '../../../chaincode/src/lib/canonical-json';
-import { bigintToDecimal, encryptPowers } from '../../../chaincode/src/lib/claim-crypto';
+// Submodules, not the claim-crypto index: under tsx (npm run bench) the chaincode folder is CommonJS
+// and Node cannot see the index's `export *` re-exports as named exports.
+import { encryptPowers } from '../../../chaincode/src/lib/claim-crypto/encryption';
+import { bigintToDecimal } from '../../../chaincode/src/lib/claim-crypto/serialization';
 import type { SigningIdentity } from '../../../electron/services/fabric/proposal';
 import {
   describeFabricError,

@@ -1,0 +1,306 @@
+// `npm run bench -- claims`: claims filed + adjudicated + paid per second and end-to-end latency for
+// k = 8, 16, 32 covered categories at 2048 bits; the chaincode CPU time of FileClaim and of
+// AdjudicateClaim per endorser, read from the chaincode server processes' own CPU counters and
+// expressed in units of one 2048-bit modPow(ρ, n, n²) measured in the same run; and the ratio of
+// claim throughput to the network's no-op ceiling.
+import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import {
+  icd10Category,
+  modPow,
+  randomUnit,
+  serializeProof,
+  decryptWithProof,
+  parseDecimalBigInt,
+} from '../../chaincode/src/lib/claim-crypto';
+import { AutomaticAdjudicator } from '../../electron/services/claims/automatic-adjudicator';
+import { HospitalDiagnosisVault, InsurerClaimKeys } from '../../electron/services/claims/claim-secrets';
+import type { SigningIdentity } from '../../electron/services/fabric/proposal';
+import type { GatewayConnection } from '../../electron/services/gateway/gateway-client';
+import { serviceNodeId } from '../../electron/services/lifecycle/chaincode-deployer';
+import type { NetworkRuntime } from '../../electron/services/runtime/network-runtime';
+import type { OrgTopology } from '../../electron/services/runtime/profile';
+import { noopSubmitter } from './network';
+import { closedLoop, median, startBenchNetwork, type LatencySummary } from './support';
+
+/** Categories covered by the benchmark products: the first 32 of chapter J (respiratory). */
+const CATEGORIES = Array.from({ length: 32 }, (_, i) => icd10Category(`J${String(i + 10).padStart(2, '0')}`));
+const KEY_BITS = 2048;
+
+export interface ClaimsBenchResult {
+  keyBits: number;
+  modPowUnitMs: number;
+  noopCeilingPerSecond: number;
+  byK: Array<{
+    k: number;
+    endToEnd: LatencySummary & { concurrency: number; ratioToNoopCeiling: number };
+    fileClaimCpuMsPerEndorser: number;
+    fileClaimUnits: number;
+    adjudicateCpuMsPerEndorser: number;
+    adjudicateUnits: number;
+    cpuSamples: number;
+  }>;
+}
+
+const CLOCK_TICKS_PER_SECOND = 100;
+
+/** utime + stime of a process, in milliseconds, from /proc/<pid>/stat. */
+async function cpuMs(pid: number): Promise<number> {
+  const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  const ticks = Number(fields[11]) + Number(fields[12]);
+  return (ticks * 1000) / CLOCK_TICKS_PER_SECOND;
+}
+
+class ClaimsWorld {
+  private readonly connections: GatewayConnection[] = [];
+  hospital: OrgTopology;
+  insurer: OrgTopology;
+  regulator: OrgTopology;
+
+  constructor(readonly runtime: NetworkRuntime) {
+    const org = (role: OrgTopology['role']): OrgTopology => {
+      const found = runtime.topology.peerOrgs.find((o) => o.role === role);
+      if (!found) throw new Error(`no ${role} org`);
+      return found;
+    };
+    this.hospital = org('hospital');
+    this.insurer = org('insurer');
+    this.regulator = org('regulator');
+  }
+
+  connect(org: OrgTopology, identity: SigningIdentity): GatewayConnection {
+    const connection = this.runtime.gateway(this.runtime.firstPeerOf(org), identity);
+    this.connections.push(connection);
+    return connection;
+  }
+
+  async submit(
+    org: OrgTopology,
+    identity: SigningIdentity,
+    contract: string,
+    fn: string,
+    args: string[],
+    transient?: Record<string, Uint8Array>,
+  ): Promise<void> {
+    await this.connect(org, identity)
+      .gateway.getNetwork(this.runtime.channel)
+      .getContract('medfabric', contract)
+      .submit(fn, { arguments: args, transientData: transient });
+  }
+
+  close(): void {
+    for (const connection of this.connections) connection.close();
+  }
+
+  chaincodePid(org: OrgTopology): number {
+    const pid = this.runtime.process(serviceNodeId('medfabric', this.runtime.firstPeerOf(org)))?.pid;
+    if (pid === undefined) throw new Error(`no chaincode server running for ${org.mspId}`);
+    return pid;
+  }
+}
+
+export async function runClaimsBench(
+  options: {
+    durationMs: number;
+    concurrency: number;
+    ceilingConcurrency: number;
+    claimsPerCpuSample: number;
+  },
+  log: (line: string) => void,
+): Promise<ClaimsBenchResult> {
+  const network = await startBenchNetwork();
+  const world = new ClaimsWorld(network.runtime);
+  const { runtime, hospital, insurer, regulator } = world;
+  try {
+    const keystore = await runtime.keystore();
+    const doctor = await runtime.issueClient(hospital.mspId, 'bench-doctor', { role: 'doctor' });
+    const adjuster = await runtime.issueClient(insurer.mspId, 'bench-adjuster', { role: 'adjuster' });
+    const insurerAdmin = runtime.adminIdentity(insurer.mspId);
+    const keys = new InsurerClaimKeys(keystore, insurer.mspId);
+    const key = await keys.rotate('bench-key', KEY_BITS);
+    const n = key.privateKey.n;
+    await world.submit(insurer, insurerAdmin, 'Insurance', 'RegisterClaimKey', [key.keyId, n.toString()]);
+    await world.submit(insurer, insurerAdmin, 'Insurance', 'DepositFunds', ['900000000000']);
+    const vault = new HospitalDiagnosisVault(keystore, hospital.mspId);
+
+    log('modPow unit: median of 20 × modPow(ρ, n, n²) at 2048 bits');
+    const n2 = n * n;
+    const unitSamples: number[] = [];
+    for (let i = 0; i < 20; i++) {
+      const rho = randomUnit(n);
+      const t0 = performance.now();
+      modPow(rho, n, n2);
+      unitSamples.push(performance.now() - t0);
+    }
+    const modPowUnitMs = median(unitSamples);
+
+    const noop = noopSubmitter(runtime);
+    const ceiling = await closedLoop(noop.submit, options.ceilingConcurrency, options.durationMs);
+    noop.close();
+    log(`no-op ceiling ${ceiling.perSecond} tx/s; modPow unit ${modPowUnitMs.toFixed(1)} ms`);
+
+    const adjudicator = new AutomaticAdjudicator({
+      connection: world.connect(insurer, adjuster),
+      channel: runtime.channel,
+      chaincode: 'medfabric',
+      insurerMspId: insurer.mspId,
+      regulatorMspId: regulator.mspId,
+      keys,
+      checkpointFile: path.join(network.stateDir, 'bench-adjudicator.checkpoint'),
+    });
+    const paid = new Map<string, () => void>();
+    adjudicator.on('adjudicated', (outcome) => paid.get(outcome.claimId)?.());
+    adjudicator.on('error', (error) => log(`adjudicator error: ${error.message}`));
+
+    let claimCounter = 0;
+    const byK: ClaimsBenchResult['byK'] = [];
+    for (const k of [8, 16, 32]) {
+      const productId = `bench-product-k${k}`;
+      await world.submit(insurer, insurerAdmin, 'Insurance', 'CreateProduct', [
+        productId,
+        `Bench product k=${k}`,
+        JSON.stringify(CATEGORIES.slice(0, k)),
+        '900000000000',
+        '0',
+        '1000',
+        '2026-01-01',
+        '2026-12-31',
+        key.keyId,
+      ]);
+      // One patient (policy and encounter) per in-flight claim: claims of one patient touch the
+      // same supervision keys, and concurrent ones would conflict (MVCC) rather than measure work.
+      const slots = await Promise.all(
+        Array.from({ length: options.concurrency }, async (_, slot) => {
+          const patient = `bench-patient-k${k}-${slot}`;
+          const policyId = `bench-policy-k${k}-${slot}`;
+          const recordId = `bench-record-k${k}-${slot}`;
+          await world.submit(insurer, insurerAdmin, 'Insurance', 'IssuePolicy', [
+            policyId,
+            patient,
+            productId,
+            '2026-01-01',
+            '2026-12-31',
+          ]);
+          // The diagnosis is the LAST covered category, so P(x) = 0 only after all k factors.
+          const sealed = await vault.seal({
+            recordId,
+            icd10Code: `J${k + 9}`,
+            insurerModulus: n,
+            claimKeyId: key.keyId,
+            powers: 32,
+          });
+          await world.submit(
+            hospital,
+            doctor,
+            'Records',
+            'RecordEncounter',
+            [
+              recordId,
+              patient,
+              hospital.mspId,
+              'outpatient',
+              '2026-11-02T09:00:00Z',
+              '2026-11-02T10:00:00Z',
+              createHash('sha256').update(recordId).digest('hex'),
+              `https://records.hospital.example/${recordId}`,
+              createHash('sha256').update(`tag:${sealed.category}`).digest('hex'),
+              sealed.sha256,
+            ],
+            { encryptedDiagnosis: sealed.transient },
+          );
+          return { recordId, policyId };
+        }),
+      );
+      // Distinct service codes: many claims per patient without a duplicate-billing hold.
+      const fileOne = async (slot: number, claimId = `bench-claim-${++claimCounter}`): Promise<string> => {
+        const target = slots[slot];
+        if (!target) throw new Error(`no patient slot ${slot}`);
+        const { recordId, policyId } = target;
+        const items = JSON.stringify([
+          { serviceCode: `SVC-${claimId}`, quantity: 1, unitPrice: '1000', serviceDate: '2026-11-02' },
+        ]);
+        await world.submit(hospital, doctor, 'Claims', 'FileClaim', [claimId, recordId, policyId, items], {
+          claimBlind: Buffer.from(randomUnit(n).toString()),
+        });
+        return claimId;
+      };
+
+      // CPU per endorser: filing with the adjudicator stopped, then adjudication alone.
+      const filingEndorsers = [hospital, regulator].map((org) => world.chaincodePid(org));
+      const filingBefore = await Promise.all(filingEndorsers.map(cpuMs));
+      const sampleIds: string[] = [];
+      for (let i = 0; i < options.claimsPerCpuSample; i++) sampleIds.push(await fileOne(0));
+      const filingAfter = await Promise.all(filingEndorsers.map(cpuMs));
+      const fileClaimCpuMsPerEndorser =
+        filingAfter.reduce((sum, v, i) => sum + v - (filingBefore[i] ?? 0), 0) /
+        filingEndorsers.length /
+        sampleIds.length;
+
+      const adjudicationEndorsers = [insurer, regulator].map((org) => world.chaincodePid(org));
+      const adjudicationBefore = await Promise.all(adjudicationEndorsers.map(cpuMs));
+      const claimsContract = world
+        .connect(insurer, adjuster)
+        .gateway.getNetwork(runtime.channel)
+        .getContract('medfabric', 'Claims');
+      for (const claimId of sampleIds) {
+        const claim = JSON.parse(
+          Buffer.from(await claimsContract.evaluateTransaction('GetClaim', claimId)).toString(),
+        ) as {
+          encryptedEligibility: string;
+        };
+        const proof = serializeProof(
+          decryptWithProof(key.privateKey, parseDecimalBigInt(claim.encryptedEligibility, 'e')),
+        );
+        await claimsContract.submit('AdjudicateClaim', {
+          arguments: [claimId, proof.m, proof.rho],
+          endorsingOrganizations: [insurer.mspId, regulator.mspId],
+        });
+      }
+      const adjudicationAfter = await Promise.all(adjudicationEndorsers.map(cpuMs));
+      // Each AdjudicateClaim also reads the claim once (GetClaim above runs on the insurer's peer).
+      const adjudicateCpuMsPerEndorser =
+        adjudicationAfter.reduce((sum, v, i) => sum + v - (adjudicationBefore[i] ?? 0), 0) /
+        adjudicationEndorsers.length /
+        sampleIds.length;
+
+      log(`k=${k}: end-to-end file → automatic adjudication → paid, ${options.concurrency} in flight`);
+      await adjudicator.start();
+      const endToEnd = await closedLoop(
+        async (worker) => {
+          const claimId = `bench-claim-${++claimCounter}`;
+          const done = new Promise<void>((resolve) => paid.set(claimId, resolve));
+          await fileOne(worker, claimId);
+          await done;
+          paid.delete(claimId);
+        },
+        options.concurrency,
+        options.durationMs,
+      );
+      await adjudicator.stop();
+      byK.push({
+        k,
+        endToEnd: {
+          ...endToEnd,
+          concurrency: options.concurrency,
+          ratioToNoopCeiling: Math.round((endToEnd.perSecond / ceiling.perSecond) * 1000) / 1000,
+        },
+        fileClaimCpuMsPerEndorser: Math.round(fileClaimCpuMsPerEndorser * 10) / 10,
+        fileClaimUnits: Math.round((fileClaimCpuMsPerEndorser / modPowUnitMs) * 100) / 100,
+        adjudicateCpuMsPerEndorser: Math.round(adjudicateCpuMsPerEndorser * 10) / 10,
+        adjudicateUnits: Math.round((adjudicateCpuMsPerEndorser / modPowUnitMs) * 100) / 100,
+        cpuSamples: sampleIds.length,
+      });
+    }
+    return {
+      keyBits: KEY_BITS,
+      modPowUnitMs: Math.round(modPowUnitMs * 100) / 100,
+      noopCeilingPerSecond: ceiling.perSecond,
+      byK,
+    };
+  } finally {
+    world.close();
+    await network.dispose();
+  }
+}
