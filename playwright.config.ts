@@ -1,21 +1,23 @@
 import { defineConfig } from '@playwright/test';
 
-// Browser tests run in Debian's Chromium (no Playwright browser download) against the headless
-// console server, which the specs start themselves on 127.0.0.1 with port 0.
+// Browser tests run in Debian's Chromium (no Playwright browser download). The global setup builds
+// the renderer and starts the headless console on a real, not-yet-created Fabric network; the
+// real-network specs bring it up through the wizard and drive it page by page, one after another.
 export default defineConfig({
   testDir: 'test/e2e',
-  testMatch: '**/*.spec.ts',
   outputDir: 'test-results/e2e',
   globalSetup: './test/e2e/global-setup.ts',
   fullyParallel: false,
+  workers: 1,
   forbidOnly: Boolean(process.env.CI),
   retries: 0,
-  timeout: 30_000,
-  expect: { timeout: 5_000 },
+  timeout: 120_000,
+  expect: { timeout: 10_000 },
   reporter: [['list'], ['json', { outputFile: 'test-results/e2e.json' }]],
   use: {
     browserName: 'chromium',
     headless: true,
+    viewport: { width: 1360, height: 900 },
     screenshot: 'on',
     trace: 'retain-on-failure',
     launchOptions: {
@@ -23,4 +25,11 @@ export default defineConfig({
       args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
     },
   },
+  projects: [
+    // No network needed: CSP, sign-in, a server without console services.
+    { name: 'browser-stack', testMatch: 'auth.spec.ts' },
+    // The real network, in story order: wizard, overview, nodes, identities, channel, chaincode.
+    { name: 'real-network', testMatch: 'console.spec.ts' },
+    { name: 'electron', testMatch: 'electron.spec.ts' },
+  ],
 });

@@ -1,4 +1,12 @@
 import { describe, expect, expectTypeOf, it } from 'vitest';
+import type {
+  ChaincodeOverview,
+  ChannelConfigView,
+  ConsoleContext,
+  IdentitySummary,
+  OrgDefinition,
+  OrgIdentities,
+} from '../services/console/types';
 import type { LogLine, NetworkStatus, NodeStatus, ProgressEvent } from '../services/runtime/types';
 import type { ApiClient } from './client';
 import {
@@ -26,8 +34,16 @@ describe('API contract types', () => {
       | 'node:logs'
       | 'node:metrics'
       | 'chaincode:deploy'
+      | 'chaincode:info'
+      | 'console:context'
+      | 'console:set-acting-org'
+      | 'console:open-state-dir'
+      | 'identity:list'
+      | 'identity:issue'
+      | 'org:export-definition'
+      | 'channel:config'
     >();
-    for (const name of API_CHANNEL_NAMES) expect(name).toMatch(/^[a-z]+:[a-z]+$/);
+    for (const name of API_CHANNEL_NAMES) expect(name).toMatch(/^[a-z]+:[a-z]+(-[a-z]+)*$/);
   });
 
   it('maps each channel to the runtime result type', () => {
@@ -39,6 +55,12 @@ describe('API contract types', () => {
     expectTypeOf<ApiResult<'node:restart'>>().toEqualTypeOf<NodeStatus>();
     expectTypeOf<ApiResult<'node:logs'>>().toEqualTypeOf<LogLine[]>();
     expectTypeOf<ApiResult<'node:metrics'>>().toEqualTypeOf<NodeMetricsSnapshot>();
+    expectTypeOf<ApiResult<'console:context'>>().toEqualTypeOf<ConsoleContext>();
+    expectTypeOf<ApiResult<'identity:list'>>().toEqualTypeOf<OrgIdentities[]>();
+    expectTypeOf<ApiResult<'identity:issue'>>().toEqualTypeOf<IdentitySummary>();
+    expectTypeOf<ApiResult<'org:export-definition'>>().toEqualTypeOf<OrgDefinition>();
+    expectTypeOf<ApiResult<'channel:config'>>().toEqualTypeOf<ChannelConfigView>();
+    expectTypeOf<ApiResult<'chaincode:info'>>().toEqualTypeOf<ChaincodeOverview>();
   });
 
   it('types arguments as callers write them and as handlers receive them', () => {
@@ -88,6 +110,30 @@ describe('API contract schemas', () => {
     expect(schema.safeParse({ nodeId: 'peer0', limit: 5001 }).success).toBe(false);
     expect(schema.safeParse({ nodeId: 'peer0', limit: 0 }).success).toBe(false);
     expect(schema.safeParse({ nodeId: 'peer0', limit: 1.5 }).success).toBe(false);
+  });
+
+  it('validates identity enrollment requests', () => {
+    const schema = apiChannels['identity:issue'].args;
+    expect(schema.safeParse({ mspId: 'HospitalMSP', name: 'dr-house', role: 'doctor' }).success).toBe(true);
+    expect(
+      schema.safeParse({ mspId: 'HospitalMSP', name: 'p-1', role: 'patient', patientId: 'P-0001' }).success,
+    ).toBe(true);
+    for (const bad of [
+      { mspId: 'HospitalMSP', name: '../admin', role: 'doctor' },
+      { mspId: 'HospitalMSP', name: 'dr', role: 'Doctor' },
+      { mspId: 'Hospital MSP', name: 'dr', role: 'doctor' },
+      { mspId: 'HospitalMSP', name: 'dr', role: 'doctor', patientId: 'x y' },
+      { mspId: 'HospitalMSP', name: 'dr', role: 'doctor', ou: 'admin' },
+    ]) {
+      expect(schema.safeParse(bad).success).toBe(false);
+    }
+  });
+
+  it('accepts only absolute state directories', () => {
+    const schema = apiChannels['console:open-state-dir'].args;
+    expect(schema.safeParse({ path: '/var/lib/medfabric' }).success).toBe(true);
+    expect(schema.safeParse({ path: 'C:\\MedFabric' }).success).toBe(true);
+    expect(schema.safeParse({ path: 'relative/dir' }).success).toBe(false);
   });
 
   it('rejects unexpected keys', () => {

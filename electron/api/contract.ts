@@ -11,6 +11,14 @@ import type {
   ProgressEvent,
   RuntimeEvents,
 } from '../services/runtime/types';
+import type {
+  ChaincodeOverview,
+  ChannelConfigView,
+  ConsoleContext,
+  IdentitySummary,
+  OrgDefinition,
+  OrgIdentities,
+} from '../services/console/types';
 
 export const NODE_ID_PATTERN = /^[a-z0-9][a-z0-9.-]{0,127}$/;
 export const MAX_LOG_LINES = 5000;
@@ -32,15 +40,49 @@ const logArgumentsSchema = z
   })
   .strict();
 
+const MSP_ID_PATTERN = /^[A-Za-z][A-Za-z0-9.-]{0,63}$/;
+const mspIdSchema = z.string().regex(MSP_ID_PATTERN, 'must be an MSP ID (letters, digits, "." and "-")');
+const absolutePathSchema = z
+  .string()
+  .min(1)
+  .max(4096)
+  .refine((value) => value.startsWith('/') || /^[A-Za-z]:[\\/]/.test(value), 'must be an absolute path');
+
+const mspArgumentsSchema = z.object({ mspId: mspIdSchema }).strict();
+const identityListSchema = z.object({ mspId: mspIdSchema.optional() }).strict();
+/** Attribute values end up in certificates and chaincode access checks: keep them plain. */
+const attributeValueSchema = z
+  .string()
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._:@-]{0,127}$/, 'must be 1-128 letters, digits, . _ : @ or -');
+const identityIssueSchema = z
+  .object({
+    mspId: mspIdSchema,
+    name: z
+      .string()
+      .regex(
+        /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/,
+        'must be 1-64 letters, digits, ".", "_" or "-", starting with a letter or digit',
+      ),
+    role: z
+      .string()
+      .regex(/^[a-z][a-z0-9-]{0,31}$/, 'must be a lower-case role such as doctor, nurse, patient or auditor'),
+    patientId: attributeValueSchema.optional(),
+  })
+  .strict();
+const openStateDirSchema = z.object({ path: absolutePathSchema }).strict();
+
 const chaincodeDeploySchema = z
   .object({
-    path: z
+    path: absolutePathSchema,
+    name: z
       .string()
-      .min(1)
-      .max(4096)
-      .refine((value) => value.startsWith('/') || /^[A-Za-z]:[\\/]/.test(value), 'must be an absolute path'),
-    name: z.string().regex(/^[a-zA-Z0-9]+([-_][a-zA-Z0-9]+)*$/, 'must be a Fabric chaincode name (letters, digits, - and _)'),
-    version: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.+-]{0,63}$/, 'must be 1-64 letters, digits, _ . + or -'),
+      .regex(
+        /^[a-zA-Z0-9]+([-_][a-zA-Z0-9]+)*$/,
+        'must be a Fabric chaincode name (letters, digits, - and _)',
+      ),
+    version: z
+      .string()
+      .regex(/^[A-Za-z0-9][A-Za-z0-9_.+-]{0,63}$/, 'must be 1-64 letters, digits, _ . + or -'),
   })
   .strict();
 
@@ -76,6 +118,14 @@ export const apiChannels = {
   'node:logs': channel<LogLine[]>()(logArgumentsSchema),
   'node:metrics': channel<NodeMetricsSnapshot>()(nodeArgumentsSchema),
   'chaincode:deploy': channel<ChaincodeStatus>()(chaincodeDeploySchema),
+  'chaincode:info': channel<ChaincodeOverview>()(noArgumentsSchema),
+  'console:context': channel<ConsoleContext>()(noArgumentsSchema),
+  'console:set-acting-org': channel<ConsoleContext>()(mspArgumentsSchema),
+  'console:open-state-dir': channel<ConsoleContext>()(openStateDirSchema),
+  'identity:list': channel<OrgIdentities[]>()(identityListSchema),
+  'identity:issue': channel<IdentitySummary>()(identityIssueSchema),
+  'org:export-definition': channel<OrgDefinition>()(mspArgumentsSchema),
+  'channel:config': channel<ChannelConfigView>()(noArgumentsSchema),
 } as const;
 
 export type ApiChannels = typeof apiChannels;
@@ -107,3 +157,11 @@ export type ApiEventMessage = {
 }[ApiEventName];
 
 export type { LogLine, NetworkStatus, NodeStatus, ProgressEvent };
+export type {
+  ChaincodeOverview,
+  ChannelConfigView,
+  ConsoleContext,
+  IdentitySummary,
+  OrgDefinition,
+  OrgIdentities,
+} from '../services/console/types';

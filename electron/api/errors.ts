@@ -6,6 +6,7 @@ export const API_ERROR_CODES = [
   'invalid-argument',
   'unknown-channel',
   'unauthorized',
+  'forbidden',
   'not-found',
   'conflict',
   'unavailable',

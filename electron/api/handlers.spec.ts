@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ApiEventMessage } from './contract';
 import { ApiError } from './errors';
-import { createApiHandlers } from './handlers';
+import { createApiHandlers, type ConsoleApiServices } from './handlers';
 import { FakeNetworkController } from './testing/fake-network-controller';
 
 describe('createApiHandlers', () => {
@@ -98,5 +98,78 @@ describe('createApiHandlers', () => {
     expect(controller.listenerCount()).toBe(0);
     controller.emit('progress', { step: 'ignored' });
     expect(received).toHaveLength(5);
+  });
+
+  it('answers the console channels as unavailable when no services were given', async () => {
+    const handlers = createApiHandlers(new FakeNetworkController());
+    expect(await handlers.invoke('channel:config', {})).toMatchObject({
+      error: { code: 'unavailable', message: expect.stringContaining('without the console services') },
+    });
+  });
+
+  it('validates console channel arguments before the services see them', async () => {
+    const seen: unknown[] = [];
+    const context = {
+      mode: 'sandbox' as const,
+      canSwitch: true,
+      acting: { name: 'HospitalOrg', mspId: 'HospitalMSP', role: 'hospital' as const },
+      orgs: [],
+      profile: 'sandbox',
+      stateDir: '/tmp/x',
+      channel: 'medchannel',
+      networkCreated: true,
+    };
+    const services: ConsoleApiServices = {
+      context: () => context,
+      setActingOrg: (mspId) => {
+        seen.push(['setActingOrg', mspId]);
+        return context;
+      },
+      openStateDir: async (dir) => {
+        seen.push(['openStateDir', dir]);
+        return context;
+      },
+      listIdentities: async (mspId) => {
+        seen.push(['listIdentities', mspId]);
+        return [];
+      },
+      issueIdentity: async (request) => {
+        seen.push(['issueIdentity', request]);
+        throw Object.assign(new Error('the console acts as HospitalMSP'), { code: 'forbidden' });
+      },
+      exportOrgDefinition: async () => {
+        throw new Error('not used');
+      },
+      channelConfig: async () => {
+        throw new Error('not used');
+      },
+      chaincodeInfo: async () => {
+        throw new Error('not used');
+      },
+    };
+    const handlers = createApiHandlers(new FakeNetworkController(), services);
+    expect(await handlers.invoke('console:context', {})).toEqual({ result: context });
+    expect(await handlers.invoke('identity:list', {})).toEqual({ result: [] });
+    expect(
+      await handlers.invoke('identity:issue', { mspId: 'InsurerMSP', name: 'a', role: 'adjuster' }),
+    ).toEqual({
+      error: { code: 'forbidden', message: 'the console acts as HospitalMSP' },
+    });
+    expect(
+      await handlers.invoke('identity:issue', { mspId: 'InsurerMSP', name: '../x', role: 'adjuster' }),
+    ).toMatchObject({
+      error: { code: 'invalid-argument' },
+    });
+    expect(await handlers.invoke('console:open-state-dir', { path: 'relative' })).toMatchObject({
+      error: { code: 'invalid-argument' },
+    });
+    expect(await handlers.invoke('console:set-acting-org', { mspId: 'RegulatorMSP' })).toEqual({
+      result: context,
+    });
+    expect(seen).toEqual([
+      ['listIdentities', undefined],
+      ['issueIdentity', { mspId: 'InsurerMSP', name: 'a', role: 'adjuster' }],
+      ['setActingOrg', 'RegulatorMSP'],
+    ]);
   });
 });

@@ -1,6 +1,15 @@
 // The dispatcher both transports share: validates every argument against the contract before the
 // controller sees it, and turns every outcome into an envelope (never a thrown error, never a stack).
 import type { z } from 'zod';
+import type {
+  ChaincodeOverview,
+  ChannelConfigView,
+  ConsoleContext,
+  IdentitySummary,
+  IssueIdentityRequest,
+  OrgDefinition,
+  OrgIdentities,
+} from '../services/console/types';
 import type { Disposable, NetworkController } from '../services/runtime/types';
 import {
   API_EVENT_NAMES,
@@ -22,6 +31,21 @@ export interface ApiHandlers {
   invoke(channel: string, rawArgs: unknown): Promise<ApiEnvelope<unknown>>;
   /** Forwards the runtime's push events until disposed. */
   subscribe(listener: (message: ApiEventMessage) => void): Disposable;
+}
+
+/**
+ * The console services behind the identity, org, channel and chaincode-info channels
+ * (ConsoleServices implements it). Declared here, with renderer-safe types only.
+ */
+export interface ConsoleApiServices {
+  context(): ConsoleContext;
+  setActingOrg(mspId: string): ConsoleContext;
+  openStateDir(stateDir: string): Promise<ConsoleContext>;
+  listIdentities(mspId?: string): Promise<OrgIdentities[]>;
+  issueIdentity(request: IssueIdentityRequest): Promise<IdentitySummary>;
+  exportOrgDefinition(mspId: string): Promise<OrgDefinition>;
+  channelConfig(): Promise<ChannelConfigView>;
+  chaincodeInfo(): Promise<ChaincodeOverview>;
 }
 
 export interface ApiIssue {
@@ -49,7 +73,21 @@ export function toErrorBody(error: unknown): ApiErrorBody {
   return { code: 'internal', message: `Unexpected failure: ${String(error)}` };
 }
 
-export function createApiHandlers(controller: NetworkController): ApiHandlers {
+/**
+ * `services` is optional so a bare controller (tests, the CLI) still serves the node channels; the
+ * console channels then answer `unavailable`.
+ */
+export function createApiHandlers(controller: NetworkController, services?: ConsoleApiServices): ApiHandlers {
+  function consoleServices(): ConsoleApiServices {
+    if (services === undefined) {
+      throw new ApiError(
+        'unavailable',
+        'This console server was started without the console services (identities, channel, chaincode).',
+      );
+    }
+    return services;
+  }
+
   const implementations: ChannelImplementations = {
     'network:status': () => controller.status(),
     // Progress reaches clients through the runtime's `progress` event (see subscribe), so `up` is
@@ -68,6 +106,14 @@ export function createApiHandlers(controller: NetworkController): ApiHandlers {
       return { nodeId, scrapedAt: new Date().toISOString(), text };
     },
     'chaincode:deploy': (request) => controller.deployChaincode(request),
+    'chaincode:info': () => consoleServices().chaincodeInfo(),
+    'console:context': async () => consoleServices().context(),
+    'console:set-acting-org': async ({ mspId }) => consoleServices().setActingOrg(mspId),
+    'console:open-state-dir': ({ path }) => consoleServices().openStateDir(path),
+    'identity:list': ({ mspId }) => consoleServices().listIdentities(mspId),
+    'identity:issue': (request) => consoleServices().issueIdentity(request),
+    'org:export-definition': ({ mspId }) => consoleServices().exportOrgDefinition(mspId),
+    'channel:config': () => consoleServices().channelConfig(),
   };
 
   async function dispatch<C extends ApiChannel>(channel: C, rawArgs: unknown): Promise<ApiEnvelope<unknown>> {

@@ -137,6 +137,63 @@ describe('startHeadlessServer', () => {
     expect(controller.calls).toEqual([]);
   });
 
+  it('serves the console services when given, with 403 for what the acting org may not do', async () => {
+    const withServices = await startHeadlessServer({
+      controller,
+      services: {
+        context: () => {
+          throw Object.assign(new Error('switching orgs is a sandbox feature'), { code: 'forbidden' });
+        },
+        setActingOrg: () => {
+          throw new Error('not used');
+        },
+        openStateDir: async () => {
+          throw new Error('not used');
+        },
+        listIdentities: async (mspId) => [
+          {
+            name: 'HospitalOrg',
+            mspId: mspId ?? 'HospitalMSP',
+            role: 'hospital',
+            domain: 'h.local',
+            identities: [],
+            canIssue: true,
+          },
+        ],
+        issueIdentity: async () => {
+          throw new Error('not used');
+        },
+        exportOrgDefinition: async () => {
+          throw new Error('not used');
+        },
+        channelConfig: async () => {
+          throw new Error('not used');
+        },
+        chaincodeInfo: async () => {
+          throw new Error('not used');
+        },
+      },
+    });
+    try {
+      const call = (channel: string, body: unknown) =>
+        fetch(`${withServices.url}/api/${channel}`, {
+          method: 'POST',
+          headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${withServices.token}` },
+          body: JSON.stringify(body),
+        });
+      const listed = await call('identity:list', { mspId: 'HospitalMSP' });
+      expect(listed.status).toBe(200);
+      expect(await listed.json()).toMatchObject({ result: [{ mspId: 'HospitalMSP', canIssue: true }] });
+      const refused = await call('console:context', {});
+      expect(refused.status).toBe(403);
+      expect(await refused.json()).toEqual({
+        error: { code: 'forbidden', message: 'switching orgs is a sandbox feature' },
+      });
+    } finally {
+      await withServices.close();
+    }
+  });
+
   it('exchanges a one-time login URL for a session cookie that authorizes API calls', async () => {
     const cookie = await loginCookie();
     const response = await callApi('network:status', {}, { Authorization: '', Cookie: cookie });

@@ -6,7 +6,7 @@ import { isIP, type AddressInfo, type Socket } from 'node:net';
 import path from 'node:path';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { ApiErrorBody, ApiErrorCode, ApiEnvelope } from '../api/errors';
-import { createApiHandlers } from '../api/handlers';
+import { createApiHandlers, type ConsoleApiServices } from '../api/handlers';
 import type { NetworkController } from '../services/runtime/types';
 import { ServerCredentials, SESSION_COOKIE, randomSecret } from './auth';
 import { applySecurityHeaders } from './security-headers';
@@ -14,6 +14,8 @@ import { serveStaticFile } from './static-files';
 
 export interface HeadlessServerOptions {
   controller: NetworkController;
+  /** Identities, org definitions, channel config and chaincode info (ConsoleServices). */
+  services?: ConsoleApiServices;
   host?: string;
   port?: number;
   /** The built renderer (dist/renderer); without it only the API is served. */
@@ -43,6 +45,7 @@ const EVENTS_PATH = '/api/events';
 const STATUS_BY_CODE: Record<ApiErrorCode, number> = {
   'invalid-argument': 400,
   unauthorized: 401,
+  forbidden: 403,
   'not-found': 404,
   'unknown-channel': 404,
   conflict: 409,
@@ -123,7 +126,7 @@ export async function startHeadlessServer(options: HeadlessServerOptions): Promi
     );
   }
   const credentials = new ServerCredentials(options.token ?? randomSecret());
-  const handlers = createApiHandlers(options.controller);
+  const handlers = createApiHandlers(options.controller, options.services);
   const staticDir = options.staticDir === undefined ? undefined : path.resolve(options.staticDir);
   const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
 

@@ -1,18 +1,18 @@
-// A headless console server per test. Here it runs on a fake controller to prove the browser
-// stack; integration specs can provide the same fixture backed by the real runtime.
+// Fixtures: `fakeConsole` is a headless server on a fake controller (browser-stack checks that
+// need no network); `realConsole` is the console the global setup started on the real network.
 import { test as base } from '@playwright/test';
-import path from 'node:path';
 import { FakeNetworkController } from '../../electron/api/testing/fake-network-controller';
 import { startHeadlessServer, type HeadlessServer } from '../../electron/server/headless-server';
+import { RENDERER_DIST, realConsole, type RealConsole } from './support/environment';
 
-export const RENDERER_DIST = path.resolve(import.meta.dirname, '../../dist/renderer');
+export { RENDERER_DIST };
 
 export interface FakeConsole {
   server: HeadlessServer;
   controller: FakeNetworkController;
 }
 
-export const test = base.extend<{ fakeConsole: FakeConsole }>({
+export const test = base.extend<{ fakeConsole: FakeConsole; realConsole: RealConsole }>({
   // eslint-disable-next-line no-empty-pattern -- Playwright reads a fixture's dependencies from this pattern.
   fakeConsole: async ({}, use) => {
     const controller = new FakeNetworkController();
@@ -25,6 +25,10 @@ export const test = base.extend<{ fakeConsole: FakeConsole }>({
     });
     await use({ server, controller });
     await server.close();
+  },
+  // eslint-disable-next-line no-empty-pattern -- Playwright reads a fixture's dependencies from this pattern.
+  realConsole: async ({}, use) => {
+    await use(realConsole());
   },
 });
 

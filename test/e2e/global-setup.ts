@@ -1,6 +1,93 @@
-// Builds the renderer once so every spec serves the same production bundle the CSP applies to.
+// Starts the console the browser tests drive ON A REAL NETWORK: the production renderer bundle,
+// a NetworkRuntime on its own temporary state directory and free block of ports (exactly like the
+// integration harness), ConsoleServices and the headless server. The network is NOT brought up
+// here: the first test does that through the first-run wizard. Teardown stops every Fabric
+// process the run started and keeps the logs.
+import { cp, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
 import { build } from 'vite';
+import { stringify as stringifyYaml } from 'yaml';
+import { startHeadlessServer } from '../../electron/server/headless-server';
+import { ConsoleServices } from '../../electron/services/console';
+import { ensureFabric } from '../../electron/services/runtime/fabric-installer';
+import { NetworkRuntime } from '../../electron/services/runtime/network-runtime';
+import { loadProfile, PORTS_PER_NODE } from '../../electron/services/runtime/profile';
+import { findFreePortBlock } from '../integration/support/ports';
+import { E2E_ENV, RENDERER_DIST, REPO_ROOT, STORAGE_STATE_FILE } from './support/environment';
 
-export default async function globalSetup(): Promise<void> {
-  await build({ configFile: 'vite.config.ts', logLevel: 'warn' });
+async function signInOnce(loginUrl: string, origin: string): Promise<void> {
+  const response = await fetch(loginUrl, { redirect: 'manual' });
+  const cookie = (response.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
+  const separator = cookie.indexOf('=');
+  if (response.status !== 303 || separator < 0)
+    throw new Error(`sign-in for the browser tests failed: HTTP ${response.status}`);
+  const { hostname } = new URL(origin);
+  await mkdir(path.dirname(STORAGE_STATE_FILE), { recursive: true });
+  await writeFile(
+    STORAGE_STATE_FILE,
+    JSON.stringify({
+      cookies: [
+        {
+          name: cookie.slice(0, separator),
+          value: cookie.slice(separator + 1),
+          domain: hostname,
+          path: '/',
+          expires: -1,
+          httpOnly: true,
+          secure: false,
+          sameSite: 'Strict',
+        },
+      ],
+      origins: [],
+    }),
+  );
+}
+
+export default async function globalSetup(): Promise<() => Promise<void>> {
+  await build({ configFile: path.join(REPO_ROOT, 'vite.config.ts'), logLevel: 'warn' });
+
+  const workDir = await mkdtemp(path.join(os.tmpdir(), 'medfabric-e2e-'));
+  const stateDir = path.join(workDir, 'state');
+  const sandbox = await loadProfile('sandbox');
+  const nodeCount =
+    sandbox.ordererOrg.orderers.length + sandbox.peerOrgs.reduce((n, org) => n + org.peers.length, 0);
+  const basePort = await findFreePortBlock(nodeCount * PORTS_PER_NODE);
+  const profile = { ...sandbox, basePort };
+  await writeFile(path.join(workDir, 'e2e.yaml'), stringifyYaml(profile));
+
+  const fabric = await ensureFabric((message) => console.log(`[fabric] ${message}`));
+  const createRuntime = (dir: string, chosen = profile) =>
+    new NetworkRuntime({ profile: chosen, stateDir: dir, fabric, supervisorKind: 'console' });
+  const services = new ConsoleServices({
+    runtime: createRuntime(stateDir),
+    openRuntime: (dir, chosen) => createRuntime(dir, chosen),
+  });
+  services.controller.on('progress', (event) =>
+    console.log(`[network] ${event.step}${event.detail ? `: ${event.detail}` : ''}`),
+  );
+  const server = await startHeadlessServer({
+    controller: services.controller,
+    services,
+    staticDir: RENDERER_DIST,
+  });
+
+  await signInOnce(server.createLoginUrl(), server.url);
+  process.env[E2E_ENV.url] = server.url;
+  process.env[E2E_ENV.loginUrl] = server.createLoginUrl();
+  process.env[E2E_ENV.token] = server.token;
+  process.env[E2E_ENV.stateDir] = stateDir;
+  console.log(`[e2e] console at ${server.url}, state in ${stateDir}, ports from ${basePort}`);
+
+  return async () => {
+    const runtime = services.runtime;
+    await runtime.down();
+    await server.close();
+    const logs = path.join(REPO_ROOT, 'test-results', 'e2e-logs');
+    await mkdir(logs, { recursive: true });
+    await cp(runtime.layout.logDir, logs, { recursive: true, force: true }).catch((error: Error) =>
+      console.warn(`[e2e] logs not kept: ${error.message}`),
+    );
+    await rm(workDir, { recursive: true, force: true });
+  };
 }

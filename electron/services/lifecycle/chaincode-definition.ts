@@ -61,14 +61,18 @@ function validationParameter(endorsementPolicy: string): Uint8Array {
   return policy.serializeBinary();
 }
 
-/** Approves the definition for the connection's org, pointing it at its installed package. */
-export async function approveForMyOrg(
-  connection: GatewayConnection,
-  channel: string,
-  definition: ChaincodeDefinition,
-  packageId: string,
-): Promise<void> {
-  const args = new peer.lifecycle.ApproveChaincodeDefinitionForMyOrgArgs();
+/** The setters shared by the approve, check-readiness and commit argument messages. */
+interface DefinitionArgs {
+  setName(value: string): void;
+  setVersion(value: string): void;
+  setSequence(value: number): void;
+  setValidationParameter(value: Uint8Array): void;
+  setCollections(value?: peer.CollectionConfigPackage): void;
+  setInitRequired(value: boolean): void;
+  serializeBinary(): Uint8Array;
+}
+
+function withDefinition<T extends DefinitionArgs>(args: T, definition: ChaincodeDefinition): T {
   args.setName(definition.name);
   args.setVersion(definition.version);
   args.setSequence(definition.sequence);
@@ -76,6 +80,17 @@ export async function approveForMyOrg(
   const collections = collectionPackage(definition.collections);
   if (collections) args.setCollections(collections);
   args.setInitRequired(definition.initRequired);
+  return args;
+}
+
+/** Approves the definition for the connection's org, pointing it at its installed package. */
+export async function approveForMyOrg(
+  connection: GatewayConnection,
+  channel: string,
+  definition: ChaincodeDefinition,
+  packageId: string,
+): Promise<void> {
+  const args = withDefinition(new peer.lifecycle.ApproveChaincodeDefinitionForMyOrgArgs(), definition);
   const source = new peer.lifecycle.ChaincodeSource();
   const local = new peer.lifecycle.ChaincodeSource.Local();
   local.setPackageId(packageId);
@@ -104,14 +119,7 @@ export async function checkCommitReadiness(
   channel: string,
   definition: ChaincodeDefinition,
 ): Promise<Record<string, boolean>> {
-  const args = new peer.lifecycle.CheckCommitReadinessArgs();
-  args.setName(definition.name);
-  args.setVersion(definition.version);
-  args.setSequence(definition.sequence);
-  args.setValidationParameter(validationParameter(definition.endorsementPolicy));
-  const collections = collectionPackage(definition.collections);
-  if (collections) args.setCollections(collections);
-  args.setInitRequired(definition.initRequired);
+  const args = withDefinition(new peer.lifecycle.CheckCommitReadinessArgs(), definition);
   try {
     const result = await connection.gateway
       .getNetwork(channel)
@@ -130,14 +138,7 @@ export async function commitDefinition(
   definition: ChaincodeDefinition,
   endorsingOrganizations: string[],
 ): Promise<void> {
-  const args = new peer.lifecycle.CommitChaincodeDefinitionArgs();
-  args.setName(definition.name);
-  args.setVersion(definition.version);
-  args.setSequence(definition.sequence);
-  args.setValidationParameter(validationParameter(definition.endorsementPolicy));
-  const collections = collectionPackage(definition.collections);
-  if (collections) args.setCollections(collections);
-  args.setInitRequired(definition.initRequired);
+  const args = withDefinition(new peer.lifecycle.CommitChaincodeDefinitionArgs(), definition);
   try {
     await connection.gateway
       .getNetwork(channel)

@@ -295,66 +295,44 @@ export class NetworkRuntime implements NetworkController {
     return this.processes.get(id);
   }
 
-  private async ordererSpec(node: NodeTopology): Promise<Omit<ProcessSpec, 'logDir' | 'runDir'>> {
+  /** One Fabric node (orderer or peer): its config, binary, ports and readiness probes. */
+  private async nodeSpec(node: NodeTopology): Promise<Omit<ProcessSpec, 'logDir' | 'runDir'>> {
     const material = this.orgMaterial(node.org.mspId);
     const nodeMaterial = material.nodes[node.shortName];
     if (!nodeMaterial) throw new Error(`no crypto material for ${node.id}`);
-    const tlsDir = nodeMaterial.tlsDir;
-    const env = await writeOrdererConfig({
+    const { tlsDir, mspDir } = nodeMaterial;
+    const common = {
       node,
       layout: this.layout,
       fabricConfigDir: this.fabric.configDir,
-      mspDir: nodeMaterial.mspDir,
+      mspDir,
       tls: {
         cert: path.join(tlsDir, 'server.crt'),
         key: path.join(tlsDir, 'server.key'),
         ca: path.join(tlsDir, 'ca.crt'),
       },
-    });
-    return {
-      id: node.id,
-      kind: 'orderer',
-      org: node.org.name,
-      mspId: node.org.mspId,
-      command: path.join(this.fabric.binDir, 'orderer'),
-      args: [],
-      env,
-      cwd: this.layout.nodeDir(node.id),
-      ports: { listen: node.listenPort, admin: node.adminPort, operations: node.operationsPort },
-      probe: () => probeHealthz(node.operationsPort),
-      // The operations server starts before the gRPC one: /healthz alone answers too early.
-      ready: () => probeTlsListener(node.listenPort, material.tlsCaCertPem),
     };
-  }
-
-  private async peerSpec(node: NodeTopology): Promise<Omit<ProcessSpec, 'logDir' | 'runDir'>> {
-    const material = this.orgMaterial(node.org.mspId);
-    const nodeMaterial = material.nodes[node.shortName];
-    if (!nodeMaterial) throw new Error(`no crypto material for ${node.id}`);
-    const tlsDir = nodeMaterial.tlsDir;
-    const env = await writePeerConfig({
-      node,
-      layout: this.layout,
-      fabricConfigDir: this.fabric.configDir,
-      mspDir: nodeMaterial.mspDir,
-      tls: {
-        cert: path.join(tlsDir, 'server.crt'),
-        key: path.join(tlsDir, 'server.key'),
-        ca: path.join(tlsDir, 'ca.crt'),
-      },
-      builderDir: path.resolve(import.meta.dirname, '..', '..', '..', 'network', 'builders', 'ccaas'),
-    });
-    env.CHAINCODE_AS_A_SERVICE_BUILDER_CONFIG = JSON.stringify(this.deployer.builderConfig(node));
+    const isOrderer = node.kind === 'orderer';
+    const env = isOrderer
+      ? await writeOrdererConfig(common)
+      : await writePeerConfig({
+          ...common,
+          builderDir: path.resolve(import.meta.dirname, '..', '..', '..', 'network', 'builders', 'ccaas'),
+        });
+    if (!isOrderer)
+      env.CHAINCODE_AS_A_SERVICE_BUILDER_CONFIG = JSON.stringify(this.deployer.builderConfig(node));
     return {
       id: node.id,
-      kind: 'peer',
+      kind: node.kind,
       org: node.org.name,
       mspId: node.org.mspId,
-      command: path.join(this.fabric.binDir, 'peer'),
-      args: ['node', 'start'],
+      command: path.join(this.fabric.binDir, isOrderer ? 'orderer' : 'peer'),
+      args: isOrderer ? [] : ['node', 'start'],
       env,
       cwd: this.layout.nodeDir(node.id),
-      ports: { listen: node.listenPort, chaincode: node.chaincodePort, operations: node.operationsPort },
+      ports: isOrderer
+        ? { listen: node.listenPort, admin: node.adminPort, operations: node.operationsPort }
+        : { listen: node.listenPort, chaincode: node.chaincodePort, operations: node.operationsPort },
       probe: () => probeHealthz(node.operationsPort),
       // The operations server starts before the gRPC one: /healthz alone answers too early.
       ready: () => probeTlsListener(node.listenPort, material.tlsCaCertPem),
@@ -362,11 +340,7 @@ export class NetworkRuntime implements NetworkController {
   }
 
   private async launchNode(node: NodeTopology): Promise<void> {
-    const managed =
-      this.processes.get(node.id) ??
-      this.registerProcess(
-        node.kind === 'orderer' ? await this.ordererSpec(node) : await this.peerSpec(node),
-      );
+    const managed = this.processes.get(node.id) ?? this.registerProcess(await this.nodeSpec(node));
     if (managed.status().state === 'running') return;
     await assertPortsFree(node.id, [
       [node.listenPort, 'gRPC listener'],

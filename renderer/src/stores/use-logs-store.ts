@@ -7,6 +7,7 @@ import type { LogLine } from '../../../electron/services/runtime/types';
 import { useConsoleApi } from '../api/console-api';
 import { describeError, type UiError } from '../utils/describe-error';
 import { withoutKey } from '../utils/records';
+import { stripAnsi } from '../utils/format';
 import { RingBuffer } from '../utils/ring-buffer';
 
 export const LOG_RING_CAPACITY = 2000;
@@ -37,7 +38,12 @@ export const useLogsStore = defineStore('logs', () => {
     return ring;
   }
 
-  function append(line: LogLine): void {
+  function plain(line: LogLine): LogLine {
+    return { ...line, line: stripAnsi(line.line) };
+  }
+
+  function append(raw: LogLine): void {
+    const line = plain(raw);
     arrivedDuringLoad.get(line.nodeId)?.push(line);
     ringOf(line.nodeId).push(line);
     revision.value += 1;
@@ -51,10 +57,12 @@ export const useLogsStore = defineStore('logs', () => {
     const arrived: LogLine[] = [];
     arrivedDuringLoad.set(nodeId, arrived);
     try {
-      const history = await api.call('node:logs', {
-        nodeId,
-        limit: Math.min(LOG_RING_CAPACITY, MAX_LOG_LINES),
-      });
+      const history = (
+        await api.call('node:logs', {
+          nodeId,
+          limit: Math.min(LOG_RING_CAPACITY, MAX_LOG_LINES),
+        })
+      ).map(plain);
       const ring = ringOf(nodeId);
       ring.clear();
       for (const line of history) ring.push(line);

@@ -15,9 +15,13 @@ const REMEDIES: Record<ApiErrorCode, string> = {
     'The server rejected the request. Reload the page; if it happens again, report the message above.',
   'unknown-channel': 'The console page and the server are different versions. Reload the page.',
   'payload-too-large': 'The console page and the server are different versions. Reload the page.',
-  'not-found': 'The node is not part of this network profile any more. Refresh the overview.',
+  forbidden:
+    'The org the console acts as may not do this. Switch the acting org (sandbox) or ask that org’s administrator.',
+  'not-found':
+    'What you asked for is not part of this network (any more). Refresh the page and check the name.',
   conflict: 'Another operation is still running or a port is taken. Wait for it to finish, then try again.',
-  unavailable: 'Check that the console server is running and reachable from this machine, then try again.',
+  unavailable:
+    'Check that the network is up (Overview) and the console server is reachable from this machine, then try again.',
   timeout: 'The node did not answer in time. Read its log on the Nodes page for the cause, then try again.',
   internal:
     "Read the node's log on the Nodes page for the cause. If it persists, restart the console server.",

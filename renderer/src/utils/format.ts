@@ -53,3 +53,32 @@ export function formatBytes(value: number | undefined): string {
   }
   return `${scaled.toFixed(unit === 0 ? 0 : 1)} ${units[unit] ?? 'B'}`;
 }
+
+/** A calendar date in the reader's locale, e.g. for certificate expiry. */
+export function formatDate(iso: string): string {
+  const date = new Date(iso);
+  return Number.isNaN(date.getTime())
+    ? iso
+    : date.toLocaleDateString(undefined, { year: 'numeric', month: 'short', day: 'numeric' });
+}
+
+/** "in 364 days", "today", "3 days ago". */
+export function describeDaysToExpiry(days: number): string {
+  if (days === 0) return 'expires today';
+  if (days > 0) return `in ${days} day${days === 1 ? '' : 's'}`;
+  return `expired ${-days} day${days === -1 ? '' : 's'} ago`;
+}
+
+/** The CN of an X.509 subject such as "CN=peer0.hospital, O=hospital". */
+export function commonName(subject: string): string {
+  const match = /(?:^|,\s*)CN=([^,]+)/.exec(subject);
+  return match?.[1]?.trim() ?? subject;
+}
+
+// eslint-disable-next-line no-control-regex -- ANSI colour escapes are control characters by definition.
+const ANSI_ESCAPE = /\u001b\[[0-9;]*[A-Za-z]/g;
+
+/** Fabric colours its log lines; the console shows plain text. */
+export function stripAnsi(text: string): string {
+  return text.replace(ANSI_ESCAPE, '');
+}

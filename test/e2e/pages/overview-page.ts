@@ -51,4 +51,19 @@ export class OverviewPage {
       await expect(this.errorNotice).toContainText(remedy);
     });
   }
+
+  /** Every node running and healthy, every peer at the same height (status refreshes every 5 s). */
+  async expectAllHealthyAndInSync(minimumNodes: number): Promise<void> {
+    await test.step('every node is healthy and all peers are at the same height', async () => {
+      const rows = this.page.getByTestId('node-row');
+      await expect.poll(() => rows.count()).toBeGreaterThanOrEqual(minimumNodes);
+      const healthy = this.page.getByTestId('node-health').filter({ hasText: /^Healthy$/ });
+      await expect
+        .poll(async () => (await healthy.count()) === (await rows.count()), { timeout: 60_000 })
+        .toBe(true);
+      await expect(this.page.getByTestId('heights-summary')).toHaveAttribute('data-agree', 'true', {
+        timeout: 60_000,
+      });
+    });
+  }
 }

@@ -2,7 +2,7 @@
 // see is exactly what the transports deliver (validation, envelopes, ApiError), minus the wire.
 import { createApiClient } from '../../../../electron/api/client';
 import type { ApiEventName, ApiEvents } from '../../../../electron/api/contract';
-import { createApiHandlers } from '../../../../electron/api/handlers';
+import { createApiHandlers, type ConsoleApiServices } from '../../../../electron/api/handlers';
 import type { NetworkController } from '../../../../electron/services/runtime/types';
 import type { ConsoleApi, EventConnectionState } from '../console-api';
 
@@ -10,8 +10,11 @@ export interface InMemoryConsoleApi extends ConsoleApi {
   setConnection(state: EventConnectionState): void;
 }
 
-export function createInMemoryConsoleApi(controller: NetworkController): InMemoryConsoleApi {
-  const handlers = createApiHandlers(controller);
+export function createInMemoryConsoleApi(
+  controller: NetworkController,
+  services?: ConsoleApiServices,
+): InMemoryConsoleApi {
+  const handlers = createApiHandlers(controller, services);
   const connectionListeners = new Set<(state: EventConnectionState) => void>();
   let connection: EventConnectionState = 'open';
   return {

@@ -1,0 +1,72 @@
+import { createPinia, setActivePinia } from 'pinia';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { createApp } from 'vue';
+import type { ConsoleApiServices } from '../../../electron/api/handlers';
+import { FakeNetworkController } from '../../../electron/api/testing/fake-network-controller';
+import type { ConsoleContext } from '../../../electron/services/console/types';
+import { consoleApiKey } from '../api/console-api';
+import { createInMemoryConsoleApi } from '../api/testing/in-memory-console-api';
+import { useConsoleStore } from './use-console-store';
+
+const ORGS = [
+  { name: 'HospitalOrg', mspId: 'HospitalMSP', role: 'hospital' as const },
+  { name: 'RegulatorOrg', mspId: 'RegulatorMSP', role: 'regulator' as const },
+];
+
+function fakeServices(): ConsoleApiServices {
+  let context: ConsoleContext = {
+    mode: 'sandbox',
+    canSwitch: true,
+    acting: ORGS[0] as ConsoleContext['acting'],
+    orgs: ORGS,
+    profile: 'sandbox',
+    stateDir: '/tmp/x',
+    channel: 'medchannel',
+    networkCreated: false,
+  };
+  const unused = async (): Promise<never> => {
+    throw new Error('not used');
+  };
+  return {
+    context: () => context,
+    setActingOrg: (mspId) => {
+      const org = ORGS.find((each) => each.mspId === mspId);
+      if (!org) throw Object.assign(new Error(`${mspId} is not a peer org`), { code: 'not-found' });
+      context = { ...context, acting: org };
+      return context;
+    },
+    openStateDir: unused,
+    listIdentities: unused,
+    issueIdentity: unused,
+    exportOrgDefinition: unused,
+    channelConfig: unused,
+    chaincodeInfo: unused,
+  };
+}
+
+beforeEach(() => {
+  const pinia = createPinia();
+  createApp({})
+    .provide(consoleApiKey, createInMemoryConsoleApi(new FakeNetworkController(), fakeServices()))
+    .use(pinia);
+  setActivePinia(pinia);
+});
+
+describe('useConsoleStore', () => {
+  it('asks for the wizard on first run and switches the acting org', async () => {
+    const store = useConsoleStore();
+    await store.hydrate();
+    expect(store.needsSetup).toBe(true);
+    expect(store.acting?.mspId).toBe('HospitalMSP');
+    await store.setActingOrg('RegulatorMSP');
+    expect(store.acting?.role).toBe('regulator');
+  });
+
+  it('keeps the acting org and explains a refused switch', async () => {
+    const store = useConsoleStore();
+    await store.hydrate();
+    await store.setActingOrg('NopeMSP');
+    expect(store.acting?.mspId).toBe('HospitalMSP');
+    expect(store.error).toMatchObject({ code: 'not-found', title: 'Could not act as NopeMSP' });
+  });
+});
