@@ -21,7 +21,7 @@ import {
   sha256Hex,
   uniqueRunTag,
   type MedfabricClient,
-} from '../integration/support/medfabric-clients';
+} from '../../electron/services/medfabric/medfabric-client';
 
 export interface ConsentBenchOptions {
   /** Measured time per phase. */

@@ -22,7 +22,7 @@ import {
   type ConsentStatus,
   type MedfabricClient,
   type MedicalRecord,
-} from './support/medfabric-clients';
+} from '../../electron/services/medfabric/medfabric-client';
 import { attachRuntime, eventually } from './support/shared-network';
 
 /** Encrypted powers per encounter (DESIGN §7: K ≤ 64; small here, the chaincode accepts 1..64). */

@@ -1,25 +1,21 @@
-// Typed helpers to call the MedFabric consortium chaincode (chaincode/README.md) as one client
-// identity through one org's peer: string arguments in, parsed canonical JSON out, and Fabric errors
-// turned into one message that carries every endorser's detail (so tests can match on it).
+// Typed client of the MedFabric consortium chaincode (chaincode/README.md) for one client identity
+// through one org's peer: string arguments in, parsed canonical JSON out, and Fabric errors turned
+// into one message that carries every endorser's detail.
 import { createHash, createHmac } from 'node:crypto';
 import type { Contract } from '@hyperledger/fabric-gateway';
 import { stableStringify } from '../../../chaincode/src/lib/canonical-json';
-// Submodules, not the claim-crypto index: under tsx (npm run bench) the chaincode folder is CommonJS
-// and Node cannot see the index's `export *` re-exports as named exports.
 import { encryptPowers } from '../../../chaincode/src/lib/claim-crypto/encryption';
 import { bigintToDecimal } from '../../../chaincode/src/lib/claim-crypto/serialization';
-import type { SigningIdentity } from '../../../electron/services/fabric/proposal';
-import {
-  describeFabricError,
-  type GatewayConnection,
-} from '../../../electron/services/gateway/gateway-client';
-import type { NetworkRuntime } from '../../../electron/services/runtime/network-runtime';
-import type { NodeTopology, OrgTopology } from '../../../electron/services/runtime/profile';
+import type { SigningIdentity } from '../fabric/proposal';
+import { describeFabricError, type GatewayConnection } from '../gateway/gateway-client';
+import type { NetworkRuntime } from '../runtime/network-runtime';
+import type { NodeTopology, OrgTopology } from '../runtime/profile';
 
 export const MEDFABRIC_CHAINCODE = 'medfabric';
 export const ENCRYPTED_DIAGNOSIS_TRANSIENT_KEY = 'encryptedDiagnosis';
 
-export type MedfabricContractName = 'Consortium' | 'Records' | 'Consent' | 'Access' | 'Diagnostics';
+export type MedfabricContractName =
+  'Consortium' | 'Records' | 'Consent' | 'Access' | 'Diagnostics' | 'Insurance' | 'Claims' | 'Supervision';
 export type PeerOrgRole = 'hospital' | 'insurer' | 'regulator';
 export type Purpose = 'treatment' | 'payment' | 'research' | 'audit';
 export type EncounterType = 'outpatient' | 'inpatient' | 'emergency';
