@@ -13,10 +13,12 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { startHeadlessServer } from './server/headless-server';
 import { ConsoleServices } from './services/console';
+import { generateDemoActivity } from './services/demo/demo-generator';
 import { ensureFabric } from './services/runtime/fabric-installer';
 import { NetworkRuntime } from './services/runtime/network-runtime';
 import { loadProfile, validateProfile, type NetworkProfile } from './services/runtime/profile';
 import { defaultStateDir, StateLayout } from './services/runtime/state-layout';
+import type { NetworkController } from './services/runtime/types';
 
 const REPO_ROOT = path.resolve(import.meta.dirname, '..');
 const RENDERER_DIST = path.join(REPO_ROOT, 'dist', 'renderer');
@@ -28,7 +30,7 @@ const USAGE = `Usage: npm start -- [options]
   --state-dir DIR   state directory (default: $MEDFABRIC_HOME or the OS app-data folder)
   --port N          port of the console on 127.0.0.1 (default: a free one)
   --keep-running    on Ctrl-C, hand the network to the CLI supervisor instead of stopping it
-  --demo            reserved for a demo data set (not available yet)`;
+  --demo            bring the sandbox up and generate seeded demo activity (records, consents, claims)`;
 
 const { values: options } = parseArgs({
   options: {
@@ -139,7 +141,9 @@ async function runHeadless(): Promise<void> {
   console.log(`Open this one-time login URL in a browser on this machine:\n\n  ${server.loginUrl}\n`);
   console.log(`API token (for scripts, Authorization: Bearer): ${server.token}`);
 
-  if (existsSync(services.runtime.layout.networkFile)) {
+  if (options.demo) {
+    await runDemo(services.controller, services.runtime);
+  } else if (existsSync(services.runtime.layout.networkFile)) {
     console.log('[network] resuming the network in this state directory…');
     try {
       const status = await services.controller.up();
@@ -157,14 +161,21 @@ async function runHeadless(): Promise<void> {
   }
 }
 
+/** --demo: the sandbox up (created when absent), then seeded activity through real transactions. */
+async function runDemo(controller: NetworkController, runtime: NetworkRuntime): Promise<void> {
+  console.log('[demo] bringing the sandbox up…');
+  await controller.up();
+  const summary = await generateDemoActivity(runtime, { log: (line) => console.log(`[demo] ${line}`) });
+  console.log(
+    `[demo] done: ${summary.encounters} encounters, ${summary.consents.approved} consents (${summary.consents.revoked} revoked), ` +
+      `${summary.accesses} audited accesses, claims ${JSON.stringify(summary.claims)}`,
+  );
+}
+
 async function main(): Promise<void> {
   if (options.help) {
     console.log(USAGE);
     return;
-  }
-  if (options.demo) {
-    console.error('--demo is reserved for a demo data set and is not available yet; start without it.');
-    process.exit(2);
   }
   const binary = options.headless ? undefined : electronBinary();
   if (binary && existsSync(ELECTRON_MAIN)) {

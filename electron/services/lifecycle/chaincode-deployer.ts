@@ -132,7 +132,8 @@ export class ChaincodeDeployer {
     const runtime = this.runtime;
     const record = runtime.networkRecord;
     const channel = runtime.channel;
-    await this.prepareFolder(request.path);
+    // Always rebuild on deploy (the folder may have changed); services started below reuse it.
+    this.shimByFolder.set(request.path, await this.prepareFolder(request.path));
 
     const usedSlots = new Set(
       Object.values(record.chaincodes)
