@@ -59,6 +59,7 @@ import type {
   ProgressEvent,
   RuntimeEvents,
 } from './types';
+import { startFabricCa } from '../ca/fabric-ca-server';
 import { ChaincodeDeployer, type DeployedChaincode } from '../lifecycle/chaincode-deployer';
 import { queryCommitted } from '../lifecycle/chaincode-definition';
 
@@ -447,6 +448,11 @@ export class NetworkRuntime implements NetworkController {
         });
       }
       await this.deployer.startRecordedServices();
+      for (const org of this.topology.profile.peerOrgs) {
+        if (!org.fabricCa) continue;
+        this.progress('Starting Fabric CA', `${org.mspId} on port ${org.fabricCa.port}`);
+        await startFabricCa(this, { org: org.mspId, ...org.fabricCa });
+      }
       this.state = 'up';
       this.refreshNetworkState();
       this.progress('Network up', `${this.topology.nodes.length} nodes, channel ${this.channel}`);
@@ -463,8 +469,9 @@ export class NetworkRuntime implements NetworkController {
     this.state = 'stopping';
     const all = [...this.processes.values()];
     const byKind = (kind: NodeStatus['kind']): ManagedProcess[] => all.filter((p) => p.spec.kind === kind);
-    // Chaincode services first, then peers, then orderers: nothing is left talking to a stopped node.
-    await Promise.all(byKind('chaincode').map((p) => p.stop()));
+    // CA servers and chaincode services first, then peers, then orderers: nothing is left talking
+    // to a stopped node.
+    await Promise.all([...byKind('ca'), ...byKind('chaincode')].map((p) => p.stop()));
     await Promise.all(byKind('peer').map((p) => p.stop()));
     await Promise.all(byKind('orderer').map((p) => p.stop()));
     this.state = 'down';

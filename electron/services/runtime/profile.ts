@@ -35,6 +35,15 @@ const profileSchema = z
           domain,
           role: z.enum(['hospital', 'insurer', 'regulator']),
           peers: z.array(nodeName).min(1),
+          /** Run a Fabric CA server for this org (enrollment of staff and patients), outside the basePort blocks. */
+          fabricCa: z
+            .object({
+              port: z.number().int().min(1024).max(65_535),
+              operationsPort: z.number().int().min(1024).max(65_535).optional(),
+              enrollmentExpiry: z.string().optional(),
+            })
+            .strict()
+            .optional(),
         }),
       )
       .min(1),
@@ -57,6 +66,23 @@ const profileSchema = z
       for (const key of [org.name, org.mspId, org.domain]) {
         if (seen.has(key)) ctx.addIssue({ code: 'custom', message: `"${key}" is used by more than one org` });
         seen.add(key);
+      }
+    }
+    const caPorts = profile.peerOrgs.flatMap((org) =>
+      org.fabricCa ? [org.fabricCa.port, org.fabricCa.operationsPort].filter((p) => p !== undefined) : [],
+    );
+    if (new Set(caPorts).size !== caPorts.length) {
+      ctx.addIssue({ code: 'custom', message: 'two Fabric CA servers use the same port' });
+    }
+    const nodeCount =
+      profile.ordererOrg.orderers.length + profile.peerOrgs.reduce((n, org) => n + org.peers.length, 0);
+    const blockEnd = profile.basePort + nodeCount * 10;
+    for (const port of caPorts) {
+      if (port >= profile.basePort && port < blockEnd) {
+        ctx.addIssue({
+          code: 'custom',
+          message: `Fabric CA port ${port} lies inside the node ports ${profile.basePort}-${blockEnd - 1}`,
+        });
       }
     }
     if (profile.peerOrgs.filter((org) => org.role === 'regulator').length > 1) {

@@ -1,0 +1,137 @@
+// Client-side cryptography for talking to a Fabric CA server without the fabric-ca-client binary:
+// P-256 key generation, PKCS#10 CSRs, and the ECDSA token fabric-ca expects in the Authorization
+// header of every call made as an enrolled identity (register, reenroll, revoke, gencrl).
+// @peculiar/x509 resolves its services through tsyringe, which needs the reflect polyfill loaded first.
+import 'reflect-metadata';
+import { createPrivateKey, sign as nodeSign, webcrypto } from 'node:crypto';
+import { Pkcs10CertificateRequestGenerator, X509Crl, type JsonName } from '@peculiar/x509';
+import { lowSCrypto, normaliseP256SignatureToLowS } from '../pki/low-s';
+
+const EC_P256: webcrypto.EcKeyGenParams = { name: 'ECDSA', namedCurve: 'P-256' };
+const ECDSA_SHA256: webcrypto.EcdsaParams = { name: 'ECDSA', hash: 'SHA-256' };
+
+export interface CsrSubject {
+  /** Must equal the enrollment ID: fabric-ca refuses any other CN. */
+  commonName: string;
+  organization?: string;
+  country?: string;
+}
+
+export interface KeyAndCsr {
+  /** PKCS#8 PEM of the new private key. */
+  keyPem: string;
+  csrPem: string;
+}
+
+function pemWithTrailingNewline(pem: string): string {
+  return pem.endsWith('\n') ? pem : `${pem}\n`;
+}
+
+function subjectName(subject: CsrSubject): JsonName {
+  const name: JsonName = [];
+  if (subject.country) name.push({ C: [subject.country] });
+  if (subject.organization) name.push({ O: [subject.organization] });
+  name.push({ CN: [subject.commonName] });
+  return name;
+}
+
+async function importKeyPair(keyPem: string): Promise<webcrypto.CryptoKeyPair> {
+  const keyObject = createPrivateKey(keyPem);
+  if (keyObject.asymmetricKeyType !== 'ec' || keyObject.asymmetricKeyDetails?.namedCurve !== 'prime256v1') {
+    throw new Error('the key must be an ECDSA P-256 key (Fabric rejects other identity keys)');
+  }
+  const privateKey = await webcrypto.subtle.importKey(
+    'pkcs8',
+    keyObject.export({ type: 'pkcs8', format: 'der' }),
+    EC_P256,
+    true,
+    ['sign'],
+  );
+  const jwk = await webcrypto.subtle.exportKey('jwk', privateKey);
+  const publicKey = await webcrypto.subtle.importKey(
+    'jwk',
+    { kty: jwk.kty, crv: jwk.crv, x: jwk.x, y: jwk.y },
+    EC_P256,
+    true,
+    ['verify'],
+  );
+  return { privateKey, publicKey };
+}
+
+/**
+ * A PKCS#10 request for `subject`, signed (low-S) with a new P-256 key, or with `existingKeyPem`
+ * when a re-enrollment keeps the key.
+ */
+export async function createKeyAndCsr(subject: CsrSubject, existingKeyPem?: string): Promise<KeyAndCsr> {
+  if (typeof subject.commonName !== 'string' || subject.commonName.trim() === '') {
+    throw new Error('the CSR needs a common name (the enrollment ID)');
+  }
+  const keys =
+    existingKeyPem === undefined
+      ? await webcrypto.subtle.generateKey(EC_P256, true, ['sign', 'verify'])
+      : await importKeyPair(existingKeyPem);
+  const csr = await Pkcs10CertificateRequestGenerator.create(
+    { name: subjectName(subject), keys, signingAlgorithm: ECDSA_SHA256 },
+    lowSCrypto,
+  );
+  const keyPem =
+    existingKeyPem ??
+    (createPrivateKey({
+      key: Buffer.from(await webcrypto.subtle.exportKey('pkcs8', keys.privateKey)),
+      format: 'der',
+      type: 'pkcs8',
+    }).export({ type: 'pkcs8', format: 'pem' }) as string);
+  return { keyPem, csrPem: pemWithTrailingNewline(csr.toString('pem')) };
+}
+
+/**
+ * The Authorization token of fabric-ca (util.GenECDSAToken): `base64(certPem).base64(signature)`,
+ * the signature being DER ECDSA-SHA256, low-S (fabric-ca verifies with Fabric's BCCSP, which
+ * rejects high-S), over `method.base64(uri).base64(body).base64(certPem)`. `uri` is the request
+ * URI as the server sees it (path and query, e.g. `/api/v1/register`).
+ */
+export function createAuthToken(
+  identity: { certPem: string; keyPem: string },
+  method: string,
+  uri: string,
+  body: Uint8Array | string,
+): string {
+  const b64cert = Buffer.from(identity.certPem, 'utf8').toString('base64');
+  const b64body = Buffer.from(body).toString('base64');
+  const b64uri = Buffer.from(uri, 'utf8').toString('base64');
+  const payload = `${method}.${b64uri}.${b64body}.${b64cert}`;
+  const der = nodeSign('sha256', Buffer.from(payload, 'utf8'), {
+    key: identity.keyPem,
+    dsaEncoding: 'der',
+  });
+  const lowS = normaliseP256SignatureToLowS(new Uint8Array(der));
+  return `${b64cert}.${Buffer.from(lowS).toString('base64')}`;
+}
+
+export interface CrlInfo {
+  issuer: string;
+  thisUpdate: string;
+  nextUpdate?: string;
+  /** Revoked serial numbers, lower-case hex without leading zeros. */
+  revokedSerials: string[];
+}
+
+/** Normalised serial: lower-case hex without separators or leading zeros (as fabric-ca stores it). */
+export function normaliseSerial(serial: string): string {
+  return serial
+    .replace(/[^0-9a-fA-F]/g, '')
+    .toLowerCase()
+    .replace(/^0+(?=.)/, '');
+}
+
+/** Reads a PEM CRL (what gencrl returns, and what goes into an MSP's revocation_list). */
+export function describeCrl(crlPem: string): CrlInfo {
+  const crl = new X509Crl(crlPem);
+  const info: CrlInfo = {
+    issuer: crl.issuer,
+    thisUpdate: crl.thisUpdate.toISOString(),
+    revokedSerials: crl.entries.map((entry) => normaliseSerial(entry.serialNumber)),
+  };
+  if (crl.nextUpdate) info.nextUpdate = crl.nextUpdate.toISOString();
+  return info;
+}
