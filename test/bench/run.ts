@@ -5,8 +5,9 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { runClaimsBench } from './claims';
 import { runConsentBench } from './consent';
-import { startBenchNetwork } from './support';
-import { runNetworkBench } from './network';
+import { closedLoop, startBenchNetwork } from './support';
+import { formatLedgerBench, runLedgerBench } from '../../electron/services/ledger';
+import { noopSubmitter, runNetworkBench } from './network';
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
@@ -37,6 +38,32 @@ const benches: Record<string, () => Promise<unknown>> = {
       },
       (line) => console.log(`[claims] ${line}`),
     ),
+  ledger: async () => {
+    // Index a real ledger: a short no-op workload on a fresh network, then replay its block file.
+    const network = await startBenchNetwork();
+    try {
+      const noop = noopSubmitter(network.runtime);
+      await closedLoop(noop.submit, concurrency, durationMs);
+      noop.close();
+      const peer = network.runtime.topology.peers[0];
+      if (!peer) throw new Error('the profile has no peer');
+      const chains = path.join(
+        network.runtime.layout.nodeDataDir(peer.id),
+        'ledgersData',
+        'chains',
+        'chains',
+        network.runtime.channel,
+      );
+      const result = await runLedgerBench({
+        blockFiles: chains,
+        onProgress: (line) => console.log(`[ledger] ${line}`),
+      });
+      console.log(formatLedgerBench(result));
+      return result;
+    } finally {
+      await network.dispose();
+    }
+  },
   consent: async () => {
     const network = await startBenchNetwork();
     try {

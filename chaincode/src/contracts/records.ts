@@ -239,7 +239,10 @@ export class RecordsContract extends Contract {
     }
     let bytes: Uint8Array;
     try {
-      bytes = await ctx.stub.getPrivateData(record.encryptedDiagnosisCollection, encryptedDiagnosisKey(ctx, id));
+      bytes = await ctx.stub.getPrivateData(
+        record.encryptedDiagnosisCollection,
+        encryptedDiagnosisKey(ctx, id),
+      );
     } catch (error) {
       // A peer outside the collection has only the hash: Fabric refuses the read itself.
       throw new StateConflictError(
