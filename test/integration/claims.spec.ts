@@ -13,7 +13,11 @@ import {
 } from '../../electron/services/claims/automatic-adjudicator';
 import { HospitalDiagnosisVault, InsurerClaimKeys } from '../../electron/services/claims/claim-secrets';
 import type { SigningIdentity } from '../../electron/services/fabric/proposal';
-import { describeFabricError, type GatewayConnection } from '../../electron/services/gateway/gateway-client';
+import {
+  describeFabricError,
+  retryWhileDiscovering,
+  type GatewayConnection,
+} from '../../electron/services/gateway/gateway-client';
 import type { NetworkRuntime } from '../../electron/services/runtime/network-runtime';
 import type { OrgTopology } from '../../electron/services/runtime/profile';
 import { attachRuntime, eventually } from './support/shared-network';
@@ -62,14 +66,13 @@ async function submit(
   const connection = connect(org, identity);
   let result: Uint8Array;
   try {
-    result = await connection.gateway
-      .getNetwork(runtime.channel)
-      .getContract('medfabric', contract)
-      .submit(fn, {
+    result = await retryWhileDiscovering(() =>
+      connection.gateway.getNetwork(runtime.channel).getContract('medfabric', contract).submit(fn, {
         arguments: args,
         transientData: options.transient,
         endorsingOrganizations: options.endorsingOrganizations,
-      });
+      }),
+    );
   } catch (error) {
     // The chaincode's reason is in the endorsement details; put it in the message.
     throw describeFabricError(error, connection.endpoint, `${contract}:${fn}`);

@@ -7,7 +7,11 @@ import { stableStringify } from '../../../chaincode/src/lib/canonical-json';
 import { encryptPowers } from '../../../chaincode/src/lib/claim-crypto/encryption';
 import { bigintToDecimal } from '../../../chaincode/src/lib/claim-crypto/serialization';
 import type { SigningIdentity } from '../fabric/proposal';
-import { describeFabricError, type GatewayConnection } from '../gateway/gateway-client';
+import {
+  describeFabricError,
+  retryWhileDiscovering,
+  type GatewayConnection,
+} from '../gateway/gateway-client';
 import type { NetworkRuntime } from '../runtime/network-runtime';
 import type { NodeTopology, OrgTopology } from '../runtime/profile';
 
@@ -186,11 +190,16 @@ export class MedfabricClient {
     options: CallOptions = {},
   ): Promise<string> {
     try {
-      const result = await this.contract(contract).submit(transaction, {
-        arguments: [...args],
-        ...(options.transientData ? { transientData: options.transientData } : {}),
-        ...(options.endorsingOrganizations ? { endorsingOrganizations: options.endorsingOrganizations } : {}),
-      });
+      // A peer that just restarted is briefly missing from other orgs' endorsement plans.
+      const result = await retryWhileDiscovering(() =>
+        this.contract(contract).submit(transaction, {
+          arguments: [...args],
+          ...(options.transientData ? { transientData: options.transientData } : {}),
+          ...(options.endorsingOrganizations
+            ? { endorsingOrganizations: options.endorsingOrganizations }
+            : {}),
+        }),
+      );
       return Buffer.from(result).toString('utf8');
     } catch (error) {
       throw describeFabricError(error, this.connection.endpoint, `${this.label}: ${contract}:${transaction}`);

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { inject } from 'vitest';
 import type { ApiChannel, ApiArgs, ApiResult } from '../../../electron/api/contract';
+import { retryWhileDiscovering } from '../../../electron/services/gateway/gateway-client';
 import { findFabric } from '../../../electron/services/runtime/fabric-installer';
 import { NetworkRuntime } from '../../../electron/services/runtime/network-runtime';
 import { loadProfile } from '../../../electron/services/runtime/profile';
@@ -47,14 +48,44 @@ export async function api<C extends ApiChannel>(channel: C, args?: ApiArgs<C>): 
   return envelope.result as ApiResult<C>;
 }
 
-/** A runtime attached to the shared network's state: identities and Gateway sessions, no processes. */
+/**
+ * A runtime attached to the shared network's state: identities and Gateway sessions, no processes.
+ * Test files run in any order on one network, and some restart nodes or change the channel, so
+ * each file starts from a network that is verifiably ready: every node running, all peers at one
+ * height, and a transaction endorsed and committed through every peer org.
+ */
 export async function attachRuntime(): Promise<NetworkRuntime> {
   const { stateDir, profileFile } = networkInfo();
   const fabric = await findFabric();
   if (!fabric) throw new Error('Fabric is not installed');
   const runtime = new NetworkRuntime({ profile: await loadProfile(profileFile), stateDir, fabric });
   await runtime.attach();
+  await waitForNetworkReady(runtime);
   return runtime;
+}
+
+export async function waitForNetworkReady(runtime: NetworkRuntime): Promise<void> {
+  await eventually(
+    async () => {
+      const status = await api('network:status');
+      const running = status.nodes.every((node) => node.state === 'running');
+      const heights = new Set(status.heights.map((h) => h.height));
+      return running && status.heights.length === runtime.topology.peers.length && heights.size === 1
+        ? true
+        : undefined;
+    },
+    120_000,
+    'every node running and all peers at one height',
+  );
+  for (const org of runtime.topology.peerOrgs) {
+    const connection = runtime.gateway(runtime.firstPeerOf(org));
+    try {
+      const contract = connection.gateway.getNetwork(runtime.channel).getContract('medfabric', 'Diagnostics');
+      await retryWhileDiscovering(() => contract.submitTransaction('Ping'));
+    } finally {
+      connection.close();
+    }
+  }
 }
 
 const execFileAsync = promisify(execFile);
