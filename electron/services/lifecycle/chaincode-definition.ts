@@ -182,3 +182,60 @@ export async function queryCommitted(
     throw described;
   }
 }
+
+/**
+ * Approves, for the connection's org, exactly the definition the channel has committed (same
+ * sequence, policy bytes and collections): how an org that joined later runs the chaincode.
+ * Returns the committed sequence, or undefined when nothing is committed yet.
+ */
+export async function approveCommittedDefinition(
+  connection: GatewayConnection,
+  channel: string,
+  name: string,
+  packageId: string,
+): Promise<{ version: string; sequence: number } | undefined> {
+  const query = new peer.lifecycle.QueryChaincodeDefinitionArgs();
+  query.setName(name);
+  const lifecycle = connection.gateway.getNetwork(channel).getContract('_lifecycle');
+  let committed: peer.lifecycle.QueryChaincodeDefinitionResult;
+  try {
+    committed = peer.lifecycle.QueryChaincodeDefinitionResult.deserializeBinary(
+      await lifecycle.evaluate('QueryChaincodeDefinition', { arguments: [query.serializeBinary()] }),
+    );
+  } catch (error) {
+    const described = describeFabricError(error, connection.endpoint, `query chaincode ${name}`);
+    if (/namespace \S+ is not defined|not found/i.test(described.message)) return undefined;
+    throw described;
+  }
+  const mspId = connection.gateway.getIdentity().mspId;
+  if (committed.getApprovalsMap().get(mspId))
+    return { version: committed.getVersion(), sequence: committed.getSequence() };
+  const args = new peer.lifecycle.ApproveChaincodeDefinitionForMyOrgArgs();
+  args.setName(name);
+  args.setVersion(committed.getVersion());
+  args.setSequence(committed.getSequence());
+  args.setEndorsementPlugin(committed.getEndorsementPlugin());
+  args.setValidationPlugin(committed.getValidationPlugin());
+  args.setValidationParameter(committed.getValidationParameter_asU8());
+  const collections = committed.getCollections();
+  if (collections) args.setCollections(collections);
+  args.setInitRequired(committed.getInitRequired());
+  const source = new peer.lifecycle.ChaincodeSource();
+  const local = new peer.lifecycle.ChaincodeSource.Local();
+  local.setPackageId(packageId);
+  source.setLocalPackage(local);
+  args.setSource(source);
+  try {
+    await lifecycle.submit('ApproveChaincodeDefinitionForMyOrg', {
+      arguments: [args.serializeBinary()],
+      endorsingOrganizations: [mspId],
+    });
+  } catch (error) {
+    throw describeFabricError(
+      error,
+      connection.endpoint,
+      `approve committed ${name} sequence ${committed.getSequence()} for ${mspId}`,
+    );
+  }
+  return { version: committed.getVersion(), sequence: committed.getSequence() };
+}

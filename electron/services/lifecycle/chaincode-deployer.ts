@@ -14,8 +14,9 @@ import {
 } from '../runtime/profile';
 import { probeTcp } from '../runtime/probes';
 import type { NetworkRuntime } from '../runtime/network-runtime';
-import { buildCcaasPackage } from './ccaas-package';
+import { buildCcaasPackage, type CcaasPackage } from './ccaas-package';
 import {
+  approveCommittedDefinition,
   approveForMyOrg,
   checkCommitReadiness,
   commitDefinition,
@@ -128,13 +129,14 @@ export class ChaincodeDeployer {
     }
   }
 
-  async deploy(request: DeployRequest): Promise<DeployedChaincode> {
+  /** Builds the CCaaS package for `name` (its own service slot) and installs it on every local peer. */
+  private async packageAndInstall(
+    name: string,
+    version: string,
+  ): Promise<{ slot: number; pkg: CcaasPackage; label: string }> {
     const runtime = this.runtime;
     const record = runtime.networkRecord;
-    const channel = runtime.channel;
-    // Always rebuild on deploy (the folder may have changed); services started below reuse it.
-    this.shimByFolder.set(request.path, await this.prepareFolder(request.path));
-
+    const request = { name, version };
     const usedSlots = new Set(
       Object.values(record.chaincodes)
         .filter((c) => c.name !== request.name)
@@ -166,6 +168,136 @@ export class ChaincodeDeployer {
         client.close();
       }
     }
+
+    return { slot, pkg, label };
+  }
+
+  /**
+   * An org that joined an existing channel: install the package and approve exactly the
+   * definition the consortium committed, then serve it. Waits until this peer has caught up far
+   * enough to see the committed definition.
+   */
+  async adoptCommitted(request: { name: string; path: string }): Promise<DeployedChaincode> {
+    const runtime = this.runtime;
+    this.shimByFolder.set(request.path, await this.prepareFolder(request.path));
+    const org = this.topology.peerOrgs[0];
+    if (!org) throw new ChaincodeDeployError('the profile has no peer org');
+    const peer = runtime.firstPeerOf(org);
+    const deadline = Date.now() + 120_000;
+    let committed: { version: string; sequence: number } | undefined;
+    let pkg: CcaasPackage | undefined;
+    let slot = 0;
+    while (!committed) {
+      const current = await this.withGateway(peer, (connection) =>
+        queryCommitted(connection, runtime.channel, request.name),
+      );
+      if (current) {
+        ({ pkg, slot } = await this.packageAndInstall(request.name, current.version));
+        const packageId = pkg.packageId;
+        runtime.progress(
+          'Approving chaincode',
+          `${request.name} sequence ${current.sequence} (committed) for ${org.mspId}`,
+        );
+        committed = await this.withGateway(peer, (connection) =>
+          retryWhileDiscovering(() =>
+            approveCommittedDefinition(connection, runtime.channel, request.name, packageId),
+          ),
+        );
+      } else if (Date.now() > deadline) {
+        throw new ChaincodeDeployError(
+          `${request.name} is not committed on ${runtime.channel} (as seen by ${peer.id} after 120 s)`,
+        );
+      } else {
+        await new Promise((resolve) => setTimeout(resolve, 1_000));
+      }
+    }
+    if (!pkg) throw new ChaincodeDeployError(`${request.name} was not packaged`);
+    const deployed: DeployedChaincode = {
+      name: request.name,
+      version: committed.version,
+      sequence: committed.sequence,
+      packageId: pkg.packageId,
+      path: request.path,
+      slot,
+      endorsementPolicy: 'as committed by the consortium',
+      collections: [],
+      consortium: false,
+    };
+    runtime.networkRecord.chaincodes[request.name] = deployed;
+    await runtime.saveRecord();
+    await this.startServices(deployed);
+    return deployed;
+  }
+
+  /**
+   * A new definition sequence of a deployed chaincode with another endorsement policy and
+   * collections (e.g. after a member joined): approved by every local org and committed. The
+   * package is unchanged, so the chaincode servers keep running.
+   */
+  async redefine(request: {
+    name: string;
+    endorsementPolicy: string;
+    collections: CollectionDefinition[];
+  }): Promise<DeployedChaincode> {
+    const runtime = this.runtime;
+    const recorded = runtime.networkRecord.chaincodes[request.name];
+    if (!recorded) throw new ChaincodeDeployError(`${request.name} is not deployed by this console`);
+    const anchorOrg = this.topology.peerOrgs.find((o) => o.role === 'regulator') ?? this.topology.peerOrgs[0];
+    if (!anchorOrg) throw new ChaincodeDeployError('the profile has no peer org');
+    const anchorPeer = runtime.firstPeerOf(anchorOrg);
+    const committed = await this.withGateway(anchorPeer, (connection) =>
+      queryCommitted(connection, runtime.channel, request.name),
+    );
+    if (!committed) throw new ChaincodeDeployError(`${request.name} is not committed on ${runtime.channel}`);
+    const definition: ChaincodeDefinition = {
+      name: request.name,
+      version: committed.version,
+      sequence: committed.sequence + 1,
+      endorsementPolicy: request.endorsementPolicy,
+      collections: request.collections,
+      initRequired: false,
+    };
+    for (const org of this.topology.peerOrgs) {
+      runtime.progress(
+        'Approving chaincode',
+        `${request.name} sequence ${definition.sequence} for ${org.mspId}`,
+      );
+      await this.withGateway(runtime.firstPeerOf(org), (connection) =>
+        retryWhileDiscovering(() =>
+          approveForMyOrg(connection, runtime.channel, definition, recorded.packageId),
+        ),
+      );
+    }
+    runtime.progress('Committing chaincode', `${request.name} sequence ${definition.sequence}`);
+    await this.withGateway(anchorPeer, (connection) =>
+      retryWhileDiscovering(() =>
+        commitDefinition(
+          connection,
+          runtime.channel,
+          definition,
+          this.topology.peerOrgs.map((org) => org.mspId),
+        ),
+      ),
+    );
+    const updated: DeployedChaincode = {
+      ...recorded,
+      sequence: definition.sequence,
+      endorsementPolicy: definition.endorsementPolicy,
+      collections: definition.collections.map((c) => c.name),
+    };
+    runtime.networkRecord.chaincodes[request.name] = updated;
+    await runtime.saveRecord();
+    return updated;
+  }
+
+  async deploy(request: DeployRequest): Promise<DeployedChaincode> {
+    const runtime = this.runtime;
+    const record = runtime.networkRecord;
+    const channel = runtime.channel;
+    // Always rebuild on deploy (the folder may have changed); services started below reuse it.
+    this.shimByFolder.set(request.path, await this.prepareFolder(request.path));
+
+    const { slot, pkg, label } = await this.packageAndInstall(request.name, request.version);
 
     const endorsementPolicy = request.endorsementPolicy ?? endorsementPolicyFor(this.topology);
     const collections = request.consortium ? consortiumCollections(this.topology) : [];

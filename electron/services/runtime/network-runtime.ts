@@ -11,6 +11,7 @@ import {
   joinChannel as osnJoinChannel,
   type OsnAdminTls,
 } from '../channel/osnadmin';
+import { fetchBlock } from '../fabric/orderer-deliver';
 import { PeerAdminClient } from '../fabric/peer-admin-client';
 import { withSigner, type SigningIdentity } from '../fabric/proposal';
 import { connectGateway, type GatewayConnection, type PeerEndpoint } from '../gateway/gateway-client';
@@ -112,6 +113,11 @@ export class NetworkRuntime implements NetworkController {
     return this.topology.profile.channel;
   }
 
+  /** This console joins a consortium whose ordering service another member runs. */
+  get joining(): boolean {
+    return this.topology.profile.ordererOrg.external !== undefined;
+  }
+
   on<E extends keyof RuntimeEvents>(event: E, listener: (payload: RuntimeEvents[E]) => void): Disposable {
     this.events.on(event, listener);
     return { dispose: () => this.events.off(event, listener) };
@@ -151,6 +157,7 @@ export class NetworkRuntime implements NetworkController {
   private async ensureCrypto(): Promise<void> {
     const keystore = await this.keystore();
     for (const org of this.topology.orgs) {
+      if (org === this.topology.ordererOrg && this.joining) continue; // another member's orderers
       const kind = org.role === 'orderer' ? 'orderer' : 'peer';
       const nodes = this.topology.nodes.filter((n) => n.org === org).map((n) => n.shortName);
       const material = await ensureOrgMaterial(
@@ -364,6 +371,71 @@ export class NetworkRuntime implements NetworkController {
       .catch((error: Error) => this.progress('Status file not written', error.message));
   }
 
+  /** This member runs the ordering service: genesis block, orderers joined, a Raft leader. */
+  private async startOrderingService(): Promise<Uint8Array> {
+    const record = this.networkRecord;
+    this.progress('Genesis block', `channel ${this.channel}`);
+    const channelMaterial: Record<string, OrgChannelMaterial> = {};
+    for (const org of this.topology.orgs) {
+      channelMaterial[org.mspId] = { channelMspDir: this.orgMaterial(org.mspId).channelMspDir };
+    }
+    const consenters = this.topology.orderers.map((node) => {
+      const nodeMaterial = this.orgMaterial(node.org.mspId).nodes[node.shortName];
+      if (!nodeMaterial) throw new Error(`no crypto material for ${node.id}`);
+      return { nodeId: node.id, tlsCertFile: path.join(nodeMaterial.tlsDir, 'server.crt') };
+    });
+    const { block } = await ensureGenesisBlock({
+      topology: this.topology,
+      channelDir: this.layout.channelDir,
+      binDir: this.fabric.binDir,
+      material: channelMaterial,
+      consenters,
+    });
+
+    await Promise.all(this.topology.orderers.map((node) => this.launchNode(node)));
+    const tls = await this.ordererAdminTls();
+    for (const node of this.topology.orderers) {
+      const info = await osnChannelInfo(`127.0.0.1:${node.adminPort}`, tls, this.channel);
+      if (!info) {
+        this.progress('Joining orderer', `${node.id} → ${this.channel}`);
+        await osnJoinChannel(`127.0.0.1:${node.adminPort}`, tls, block);
+      }
+      if (!record.ordererJoined.includes(node.id)) record.ordererJoined.push(node.id);
+    }
+    await this.saveRecord();
+    this.progress('Raft', `waiting for a leader of ${this.channel}`);
+    await waitFor(
+      () =>
+        probeRaftLeader(
+          this.topology.orderers.map((node) => node.operationsPort),
+          this.channel,
+        ),
+      this.policy.readinessTimeoutMs,
+    );
+
+    return block;
+  }
+
+  /**
+   * Joining an existing consortium whose orderers run elsewhere: read the channel's genesis block
+   * from them as this org's admin (a channel reader once the consortium added the org).
+   */
+  private async fetchGenesisBlock(): Promise<Uint8Array> {
+    const external = this.topology.profile.ordererOrg.external;
+    const orderer = this.topology.orderers[0];
+    const org = this.topology.peerOrgs[0];
+    if (!external || !orderer || !org)
+      throw new Error('the profile names no external orderer and no peer org');
+    this.progress('Fetching genesis block', `${this.channel} from ${orderer.address}`);
+    const tlsRootCertPem = await readFile(path.resolve(external.tlsCaFile), 'utf8');
+    return fetchBlock(
+      { address: orderer.address, tlsRootCertPem },
+      this.channel,
+      0,
+      this.adminIdentity(org.mspId),
+    );
+  }
+
   // ---- NetworkController --------------------------------------------------------------------
 
   async up(onProgress?: (event: ProgressEvent) => void): Promise<NetworkStatus> {
@@ -372,55 +444,9 @@ export class NetworkRuntime implements NetworkController {
       await mkdir(this.layout.root, { recursive: true });
       this.releaseLock ??= await acquireSupervisor(this.layout, this.options.supervisorKind ?? 'console');
       this.state = 'starting';
-      this.record = (await this.loadRecord()) ?? {
-        profile: this.topology.profile,
-        createdAt: new Date().toISOString(),
-        fabricVersion: this.fabric.version,
-        ordererJoined: [],
-        peerJoined: [],
-        chaincodes: {},
-      };
-      this.progress('Crypto material', 'creating or checking org CAs, node and admin identities');
-      await this.ensureCrypto();
-      this.progress('Genesis block', `channel ${this.channel}`);
-      const channelMaterial: Record<string, OrgChannelMaterial> = {};
-      for (const org of this.topology.orgs) {
-        channelMaterial[org.mspId] = { channelMspDir: this.orgMaterial(org.mspId).channelMspDir };
-      }
-      const consenters = this.topology.orderers.map((node) => {
-        const nodeMaterial = this.orgMaterial(node.org.mspId).nodes[node.shortName];
-        if (!nodeMaterial) throw new Error(`no crypto material for ${node.id}`);
-        return { nodeId: node.id, tlsCertFile: path.join(nodeMaterial.tlsDir, 'server.crt') };
-      });
-      const { block } = await ensureGenesisBlock({
-        topology: this.topology,
-        channelDir: this.layout.channelDir,
-        binDir: this.fabric.binDir,
-        material: channelMaterial,
-        consenters,
-      });
+      await this.prepare();
       await this.reclaimOrphans();
-
-      await Promise.all(this.topology.orderers.map((node) => this.launchNode(node)));
-      const tls = await this.ordererAdminTls();
-      for (const node of this.topology.orderers) {
-        const info = await osnChannelInfo(`127.0.0.1:${node.adminPort}`, tls, this.channel);
-        if (!info) {
-          this.progress('Joining orderer', `${node.id} → ${this.channel}`);
-          await osnJoinChannel(`127.0.0.1:${node.adminPort}`, tls, block);
-        }
-        if (!this.record.ordererJoined.includes(node.id)) this.record.ordererJoined.push(node.id);
-      }
-      await this.saveRecord();
-      this.progress('Raft', `waiting for a leader of ${this.channel}`);
-      await waitFor(
-        () =>
-          probeRaftLeader(
-            this.topology.orderers.map((node) => node.operationsPort),
-            this.channel,
-          ),
-        this.policy.readinessTimeoutMs,
-      );
+      const block = this.joining ? await this.fetchGenesisBlock() : await this.startOrderingService();
 
       await Promise.all(this.topology.peers.map((node) => this.launchNode(node)));
       for (const node of this.topology.peers) {
@@ -434,18 +460,26 @@ export class NetworkRuntime implements NetworkController {
         } finally {
           client.close();
         }
-        if (!this.record.peerJoined.includes(node.id)) this.record.peerJoined.push(node.id);
+        const record = this.networkRecord;
+        if (!record.peerJoined.includes(node.id)) record.peerJoined.push(node.id);
       }
       await this.saveRecord();
 
       const chaincode = this.topology.profile.chaincode;
       if (chaincode) {
-        await this.deployer.ensureDeployed({
-          name: chaincode.name,
-          path: path.resolve(path.resolve(import.meta.dirname, '..', '..', '..'), chaincode.path),
-          version: chaincode.version,
-          consortium: chaincode.consortium,
-        });
+        const folder = path.resolve(path.resolve(import.meta.dirname, '..', '..', '..'), chaincode.path);
+        if (this.joining) {
+          if (!this.networkRecord.chaincodes[chaincode.name]) {
+            await this.deployer.adoptCommitted({ name: chaincode.name, path: folder });
+          }
+        } else {
+          await this.deployer.ensureDeployed({
+            name: chaincode.name,
+            path: folder,
+            version: chaincode.version,
+            consortium: chaincode.consortium,
+          });
+        }
       }
       await this.deployer.startRecordedServices();
       for (const org of this.topology.profile.peerOrgs) {
@@ -541,6 +575,24 @@ export class NetworkRuntime implements NetworkController {
     const response = await fetch(`http://127.0.0.1:${port}/metrics`, { signal: AbortSignal.timeout(5_000) });
     if (!response.ok) throw new Error(`metrics of ${managed.spec.id}: HTTP ${response.status}`);
     return response.text();
+  }
+
+  /**
+   * Creates or checks this console's identities and network record without starting anything: a
+   * newcomer does this first, to export its org definition for the consortium.
+   */
+  async prepare(): Promise<void> {
+    await mkdir(this.layout.root, { recursive: true });
+    this.record ??= (await this.loadRecord()) ?? {
+      profile: this.topology.profile,
+      createdAt: new Date().toISOString(),
+      fabricVersion: this.fabric.version,
+      ordererJoined: [],
+      peerJoined: [],
+      chaincodes: {},
+    };
+    this.progress('Crypto material', 'creating or checking org CAs, node and admin identities');
+    await this.ensureCrypto();
   }
 
   /** Loads the record and identities of an existing network without starting anything (CLI queries). */

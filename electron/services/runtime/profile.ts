@@ -26,6 +26,17 @@ const profileSchema = z
         .array(nodeName)
         .min(1)
         .refine((list) => list.length === 1 || list.length >= 3, 'Raft needs 1 orderer or at least 3'),
+      /**
+       * Joining an existing consortium: its ordering service runs elsewhere. One endpoint per
+       * orderer name, and the orderer org's TLS CA (from the consortium's join information).
+       */
+      external: z
+        .object({
+          endpoints: z.array(z.string().regex(/^[A-Za-z0-9.-]+:\d{1,5}$/, 'host:port')).min(1),
+          tlsCaFile: z.string().min(1),
+        })
+        .strict()
+        .optional(),
     }),
     peerOrgs: z
       .array(
@@ -67,6 +78,13 @@ const profileSchema = z
         if (seen.has(key)) ctx.addIssue({ code: 'custom', message: `"${key}" is used by more than one org` });
         seen.add(key);
       }
+    }
+    const external = profile.ordererOrg.external;
+    if (external && external.endpoints.length !== profile.ordererOrg.orderers.length) {
+      ctx.addIssue({
+        code: 'custom',
+        message: 'ordererOrg.external.endpoints needs one endpoint per orderer name',
+      });
     }
     const caPorts = profile.peerOrgs.flatMap((org) =>
       org.fabricCa ? [org.fabricCa.port, org.fabricCa.operationsPort].filter((p) => p !== undefined) : [],
@@ -149,6 +167,8 @@ export interface OrgTopology {
 export interface NodeTopology {
   id: string;
   kind: 'orderer' | 'peer';
+  /** Run by another member of the consortium: reachable at `address`, never started here. */
+  external: boolean;
   shortName: string;
   host: string;
   org: OrgTopology;
@@ -182,14 +202,38 @@ export function deriveTopology(profile: NetworkProfile): Topology {
   let index = 0;
   const nextBase = (): number => profile.basePort + PORTS_PER_NODE * index++;
   const nodes: NodeTopology[] = [];
-  const ordererOrg: OrgTopology = { ...profile.ordererOrg, role: 'orderer', nodeIds: [] };
-  for (const shortName of profile.ordererOrg.orderers) {
-    const base = nextBase();
+  const ordererOrg: OrgTopology = {
+    name: profile.ordererOrg.name,
+    mspId: profile.ordererOrg.mspId,
+    domain: profile.ordererOrg.domain,
+    role: 'orderer',
+    nodeIds: [],
+  };
+  const external = profile.ordererOrg.external;
+  profile.ordererOrg.orderers.forEach((shortName, index) => {
     const host = `${shortName}.${ordererOrg.domain}`;
     ordererOrg.nodeIds.push(host);
+    const endpoint = external?.endpoints[index];
+    if (endpoint) {
+      const port = Number(endpoint.slice(endpoint.lastIndexOf(':') + 1));
+      nodes.push({
+        id: host,
+        kind: 'orderer',
+        external: true,
+        shortName,
+        host,
+        org: ordererOrg,
+        address: endpoint,
+        listenPort: port,
+        operationsPort: 0,
+      });
+      return;
+    }
+    const base = nextBase();
     nodes.push({
       id: host,
       kind: 'orderer',
+      external: false,
       shortName,
       host,
       org: ordererOrg,
@@ -198,7 +242,7 @@ export function deriveTopology(profile: NetworkProfile): Topology {
       adminPort: base + 1,
       operationsPort: base + 2,
     });
-  }
+  });
   const peerOrgs: OrgTopology[] = profile.peerOrgs.map((org) => ({
     name: org.name,
     mspId: org.mspId,
@@ -215,6 +259,7 @@ export function deriveTopology(profile: NetworkProfile): Topology {
       nodes.push({
         id: host,
         kind: 'peer',
+        external: false,
         shortName,
         host,
         org,
