@@ -298,7 +298,8 @@ describe('ledger index on the real network', () => {
         ...(byName.get('medfabric.consortium.memberRegistered') ?? []).map((p) => p.mspId),
       ]).size,
     );
-    expect(counts.members).toBe(3);
+    // At least the sandbox's three members (other test files may onboard more).
+    expect(counts.members).toBeGreaterThanOrEqual(3);
     expect(counts.records).toBe(
       distinct(['medfabric.record.encountered', 'medfabric.record.amended'], 'recordId'),
     );
