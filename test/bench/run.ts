@@ -8,6 +8,7 @@ import { runConsentBench } from './consent';
 import { closedLoop, startBenchNetwork } from './support';
 import { formatLedgerBench, runLedgerBench } from '../../electron/services/ledger';
 import { noopSubmitter, runNetworkBench } from './network';
+import { runUiBench } from './ui';
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
@@ -64,6 +65,7 @@ const benches: Record<string, () => Promise<unknown>> = {
       await network.dispose();
     }
   },
+  ui: () => runUiBench({ loads: 10, apiCalls: 200 }, (line) => console.log(`[ui] ${line}`)),
   consent: async () => {
     const network = await startBenchNetwork();
     try {
