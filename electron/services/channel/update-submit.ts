@@ -3,12 +3,10 @@
 // orderer (TLS with the orderer org's TLS CA), then waiting until the peers serve the new config
 // block. Refused locally, with the missing signatures, when the signatures cannot satisfy the
 // modification policies; the orderer's own rejection message is surfaced if it still refuses.
-import { randomBytes } from 'node:crypto';
 import * as grpc from '@grpc/grpc-js';
 import { common, orderer } from '@hyperledger/fabric-protos';
-import timestampPb from 'google-protobuf/google/protobuf/timestamp_pb.js';
 import { grpcReason } from '../fabric/peer-admin-client';
-import { serializedIdentity, sha256, withSigner, type SigningIdentity } from '../fabric/proposal';
+import { signedEnvelope, type SigningIdentity } from '../fabric/proposal';
 import { LOOPBACK_TLS_OPTIONS } from '../gateway/gateway-client';
 import type { NetworkRuntime } from '../runtime/network-runtime';
 import { configFromBlock, type ConfigBlockInfo } from './config-tree';
@@ -93,27 +91,12 @@ export async function buildConfigUpdateEnvelope(
   updateEnvelope.setConfigUpdate(configUpdateBytes(bundle));
   updateEnvelope.setSignaturesList(bundleConfigSignatures(bundle));
 
-  const channelHeader = new common.ChannelHeader();
-  channelHeader.setType(common.HeaderType.CONFIG_UPDATE);
-  channelHeader.setVersion(0);
-  channelHeader.setChannelId(bundle.channel);
-  channelHeader.setEpoch(0);
-  channelHeader.setTimestamp(timestampPb.Timestamp.fromDate(new Date()));
-  const signatureHeader = new common.SignatureHeader();
-  signatureHeader.setCreator(serializedIdentity(submitter));
-  signatureHeader.setNonce(randomBytes(24));
-  const header = new common.Header();
-  header.setChannelHeader(channelHeader.serializeBinary());
-  header.setSignatureHeader(signatureHeader.serializeBinary());
-  const payload = new common.Payload();
-  payload.setHeader(header);
-  payload.setData(updateEnvelope.serializeBinary());
-  const payloadBytes = payload.serializeBinary();
-
-  const envelope = new common.Envelope();
-  envelope.setPayload(payloadBytes);
-  envelope.setSignature(await withSigner(submitter).signer(sha256(payloadBytes)));
-  return envelope;
+  return signedEnvelope({
+    type: common.HeaderType.CONFIG_UPDATE,
+    channel: bundle.channel,
+    data: updateEnvelope.serializeBinary(),
+    identity: submitter,
+  });
 }
 
 /** AtomicBroadcast.Broadcast of one envelope; resolves on SUCCESS, throws OrdererRejectedError otherwise. */

@@ -1,12 +1,10 @@
 // Reads one block from an orderer with AtomicBroadcast.Deliver (what `peer channel fetch` does):
 // a newcomer's console fetches the channel's genesis block this way before joining its peer.
-import { randomBytes } from 'node:crypto';
 import * as grpc from '@grpc/grpc-js';
 import { common, orderer } from '@hyperledger/fabric-protos';
-import timestampPb from 'google-protobuf/google/protobuf/timestamp_pb.js';
 import { LOOPBACK_TLS_OPTIONS } from '../gateway/gateway-client';
 import { grpcReason } from './peer-admin-client';
-import { serializedIdentity, sha256, withSigner, type SigningIdentity } from './proposal';
+import { signedEnvelope, type SigningIdentity } from './proposal';
 
 export interface DeliverTarget {
   /** host:port of the orderer's gRPC listener. */
@@ -21,7 +19,11 @@ export class DeliverError extends Error {
   }
 }
 
-async function seekEnvelope(channel: string, blockNumber: number, identity: SigningIdentity): Promise<common.Envelope> {
+async function seekEnvelope(
+  channel: string,
+  blockNumber: number,
+  identity: SigningIdentity,
+): Promise<common.Envelope> {
   const position = new orderer.SeekPosition();
   const specified = new orderer.SeekSpecified();
   specified.setNumber(blockNumber);
@@ -31,24 +33,12 @@ async function seekEnvelope(channel: string, blockNumber: number, identity: Sign
   seek.setStop(position);
   seek.setBehavior(orderer.SeekInfo.SeekBehavior.BLOCK_UNTIL_READY);
 
-  const channelHeader = new common.ChannelHeader();
-  channelHeader.setType(common.HeaderType.DELIVER_SEEK_INFO);
-  channelHeader.setChannelId(channel);
-  channelHeader.setTimestamp(timestampPb.Timestamp.fromDate(new Date()));
-  const signatureHeader = new common.SignatureHeader();
-  signatureHeader.setCreator(serializedIdentity(identity));
-  signatureHeader.setNonce(randomBytes(24));
-  const header = new common.Header();
-  header.setChannelHeader(channelHeader.serializeBinary());
-  header.setSignatureHeader(signatureHeader.serializeBinary());
-  const payload = new common.Payload();
-  payload.setHeader(header);
-  payload.setData(seek.serializeBinary());
-  const payloadBytes = payload.serializeBinary();
-  const envelope = new common.Envelope();
-  envelope.setPayload(payloadBytes);
-  envelope.setSignature(await withSigner(identity).signer(sha256(payloadBytes)));
-  return envelope;
+  return signedEnvelope({
+    type: common.HeaderType.DELIVER_SEEK_INFO,
+    channel,
+    data: seek.serializeBinary(),
+    identity,
+  });
 }
 
 /** The serialized block `blockNumber` of `channel`, read as `identity` (a channel reader). */
@@ -77,14 +67,21 @@ export async function fetchBlock(
         const status = response.getStatus();
         if (status === common.Status.SUCCESS && block) resolve(block);
         else {
-          const name = Object.entries(common.Status).find(([, value]) => value === status)?.[0] ?? String(status);
-          reject(new DeliverError(`orderer ${target.address} refused block ${blockNumber} of ${channel}: ${name}`));
+          const name =
+            Object.entries(common.Status).find(([, value]) => value === status)?.[0] ?? String(status);
+          reject(
+            new DeliverError(`orderer ${target.address} refused block ${blockNumber} of ${channel}: ${name}`),
+          );
         }
         stream.cancel();
       });
       stream.on('error', (error: grpc.ServiceError) => {
         if (error.code !== grpc.status.CANCELLED) {
-          reject(new DeliverError(`fetching block ${blockNumber} of ${channel} from ${target.address}: ${grpcReason(error)}`));
+          reject(
+            new DeliverError(
+              `fetching block ${blockNumber} of ${channel} from ${target.address}: ${grpcReason(error)}`,
+            ),
+          );
         }
       });
       stream.write(envelope);

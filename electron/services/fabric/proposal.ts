@@ -91,3 +91,35 @@ export async function buildSignedProposal(
   signed.setSignature(await input.identity.signer(sha256(proposalBytes)));
   return { signed, txId };
 }
+
+/**
+ * A signed Envelope for the orderer (Broadcast, Deliver): payload = header(type, channel, now,
+ * creator, nonce) + data, signed by `identity` with the low-S signer.
+ */
+export async function signedEnvelope(input: {
+  type: common.HeaderTypeMap[keyof common.HeaderTypeMap];
+  channel: string;
+  data: Uint8Array;
+  identity: SigningIdentity;
+}): Promise<common.Envelope> {
+  const channelHeader = new common.ChannelHeader();
+  channelHeader.setType(input.type);
+  channelHeader.setVersion(0);
+  channelHeader.setChannelId(input.channel);
+  channelHeader.setEpoch(0);
+  channelHeader.setTimestamp(timestampPb.Timestamp.fromDate(new Date()));
+  const signatureHeader = new common.SignatureHeader();
+  signatureHeader.setCreator(serializedIdentity(input.identity));
+  signatureHeader.setNonce(randomBytes(24));
+  const header = new common.Header();
+  header.setChannelHeader(channelHeader.serializeBinary());
+  header.setSignatureHeader(signatureHeader.serializeBinary());
+  const payload = new common.Payload();
+  payload.setHeader(header);
+  payload.setData(input.data);
+  const payloadBytes = payload.serializeBinary();
+  const envelope = new common.Envelope();
+  envelope.setPayload(payloadBytes);
+  envelope.setSignature(await withSigner(input.identity).signer(sha256(payloadBytes)));
+  return envelope;
+}
