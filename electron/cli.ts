@@ -10,7 +10,7 @@ import { parseArgs } from 'node:util';
 import { ensureFabric, findFabric } from './services/runtime/fabric-installer';
 import { NetworkRuntime } from './services/runtime/network-runtime';
 import { isAlive } from './services/runtime/probes';
-import { findNode, loadProfile, type NodeTopology } from './services/runtime/profile';
+import { findNode, loadProfile, validateProfile, type NodeTopology } from './services/runtime/profile';
 import { defaultStateDir, StateLayout } from './services/runtime/state-layout';
 import { readSupervisor } from './services/runtime/supervisor-lock';
 import type { NetworkStatus, NodeStatus } from './services/runtime/types';
@@ -52,23 +52,13 @@ const upResultFile = path.join(layout.runDir, 'up-result.json');
 const progressFile = path.join(layout.runDir, 'progress.log');
 const daemonLogFile = path.join(layout.logDir, 'supervisor.log');
 
-async function profileName(): Promise<string> {
-  if (options.profile) return options.profile;
-  if (existsSync(layout.networkFile)) {
-    const record = JSON.parse(await readFile(layout.networkFile, 'utf8')) as { profile: { name: string } };
-    return record.profile.name;
-  }
-  return 'sandbox';
-}
-
-/** The profile of an existing network comes from its record, so `status` works whatever --profile says. */
+/** --profile when given; otherwise the profile an existing network was created with; else the sandbox. */
 async function loadNetworkProfile(): Promise<Awaited<ReturnType<typeof loadProfile>>> {
   if (!options.profile && existsSync(layout.networkFile)) {
-    const { validateProfile } = await import('./services/runtime/profile');
     const record = JSON.parse(await readFile(layout.networkFile, 'utf8')) as { profile: unknown };
     return validateProfile(record.profile, layout.networkFile);
   }
-  return loadProfile(await profileName());
+  return loadProfile(options.profile ?? 'sandbox');
 }
 
 async function commandUp(): Promise<void> {

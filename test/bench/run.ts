@@ -1,6 +1,7 @@
 // `npm run bench -- <name> [--duration SECONDS] [--concurrency N]`: runs one benchmark (or `all`),
 // prints its figures and writes bench-results/<name>.json. Benchmarks are not tests.
 import { mkdir, writeFile } from 'node:fs/promises';
+import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { runClaimsBench } from './claims';
@@ -93,7 +94,7 @@ for (const name of names) {
   const result = {
     name,
     measuredAt: new Date().toISOString(),
-    machine: { cpus: (await import('node:os')).cpus().length },
+    machine: { cpus: os.cpus().length, node: process.version },
     result: await bench(),
   };
   const file = path.join(outDir, `${name}.json`);
