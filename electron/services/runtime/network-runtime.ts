@@ -647,13 +647,25 @@ export class NetworkRuntime implements NetworkController {
   }
 
   async status(): Promise<NetworkStatus> {
-    const chaincodes: ChaincodeStatus[] = Object.values(this.record?.chaincodes ?? {}).map((cc) => ({
-      name: cc.name,
-      version: cc.version,
-      sequence: cc.sequence,
-      packageId: cc.packageId,
-      endorsementPolicy: cc.endorsementPolicy,
-    }));
+    const running = this.state === 'down' ? [] : this.runningPeers();
+    // The channel is the authority on definitions (another member may have committed a new one).
+    const recorded = (): ChaincodeStatus[] =>
+      Object.values(this.record?.chaincodes ?? {}).map((cc) => ({
+        name: cc.name,
+        version: cc.version,
+        sequence: cc.sequence,
+        packageId: cc.packageId,
+        endorsementPolicy: cc.endorsementPolicy,
+      }));
+    let chaincodes = recorded();
+    if (running[0]) {
+      try {
+        chaincodes = await this.queryChaincodes(running[0]);
+      } catch (error) {
+        // A peer between restarts: show what this console deployed, and say why.
+        this.progress('Chaincode query failed; showing recorded definitions', (error as Error).message);
+      }
+    }
     return {
       profile: this.topology.profile.name,
       stateDir: this.layout.root,
@@ -666,7 +678,7 @@ export class NetworkRuntime implements NetworkController {
         nodes: org.nodeIds,
       })),
       nodes: [...this.processes.values()].map((p) => p.status()),
-      heights: this.state === 'down' ? [] : await this.queryHeights(this.runningPeers()),
+      heights: await this.queryHeights(running),
       chaincodes,
     };
   }
