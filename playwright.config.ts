@@ -30,6 +30,8 @@ export default defineConfig({
     { name: 'browser-stack', testMatch: 'auth.spec.ts' },
     // The real network, in story order: wizard, overview, nodes, identities, channel, chaincode.
     { name: 'real-network', testMatch: 'console.spec.ts' },
+    // Then a known demo workload on the same network: dashboards, block browser, audit.
+    { name: 'ledger-dashboards', testMatch: 'dashboards.spec.ts', dependencies: ['real-network'] },
     { name: 'electron', testMatch: 'electron.spec.ts' },
   ],
 });

@@ -19,6 +19,7 @@ import {
 import { IPC_EVENT_CHANNEL } from './api/bridge';
 import { createApiHandlers } from './api/handlers';
 import { ConsoleServices } from './services/console';
+import { LedgerService } from './services/ledger-console';
 import { ensureFabric } from './services/runtime/fabric-installer';
 import { NetworkRuntime } from './services/runtime/network-runtime';
 import { loadProfile, validateProfile, type NetworkProfile } from './services/runtime/profile';
@@ -68,7 +69,9 @@ async function main(): Promise<void> {
     runtime: createRuntime(stateDir, await profileFor(new StateLayout(stateDir))),
     openRuntime: createRuntime,
   });
-  const handlers = createApiHandlers(services.controller, services);
+  // The acting org's ledger index: follows its peer while the network is up (DESIGN §8).
+  const ledger = new LedgerService(services).attach();
+  const handlers = createApiHandlers(services.controller, services, ledger);
 
   protocol.handle(APP_SCHEME, async (request) => {
     const file = resolveAppAsset(RENDERER_DIR, request.url);
@@ -209,8 +212,9 @@ async function main(): Promise<void> {
     event.preventDefault();
     quitting = true;
     clearInterval(statusTimer);
-    void services.controller
-      .down()
+    void ledger
+      .dispose()
+      .then(() => services.controller.down())
       .catch((error: unknown) => console.error('stopping the network failed', error))
       .finally(() => {
         tray.destroy();

@@ -13,6 +13,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { startHeadlessServer } from './server/headless-server';
 import { ConsoleServices } from './services/console';
+import { LedgerService } from './services/ledger-console';
 import { generateDemoActivity } from './services/demo/demo-generator';
 import { ensureFabric } from './services/runtime/fabric-installer';
 import { NetworkRuntime } from './services/runtime/network-runtime';
@@ -105,7 +106,15 @@ async function runHeadless(): Promise<void> {
     console.warn(
       `[console] ${RENDERER_DIST} has no built renderer: run "npx vite build" first; serving the API only.`,
     );
-  const server = await startHeadlessServer({ controller: services.controller, services, staticDir, port });
+  // The acting org's ledger index: follows its peer while the network is up (DESIGN §8).
+  const ledger = new LedgerService(services).attach();
+  const server = await startHeadlessServer({
+    controller: services.controller,
+    services,
+    ledger,
+    staticDir,
+    port,
+  });
 
   let stopping = false;
   async function shutdown(signal: string): Promise<void> {
@@ -117,6 +126,7 @@ async function runHeadless(): Promise<void> {
     );
     try {
       await server.close();
+      await ledger.dispose();
       await services.controller.down();
       if (options['keep-running'] && existsSync(services.runtime.layout.networkFile)) {
         const code = await handOverToCli(stateRoot);

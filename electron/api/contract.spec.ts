@@ -1,10 +1,14 @@
 import { describe, expect, expectTypeOf, it } from 'vitest';
 import type {
+  BundleFile,
+  BundleReview,
+  BundleSubmitResult,
   ChaincodeOverview,
   ChannelConfigView,
   ConsoleContext,
   IdentitySummary,
   OrgDefinition,
+  OrgDefinitionCheck,
   OrgIdentities,
 } from '../services/console/types';
 import type { LogLine, NetworkStatus, NodeStatus, ProgressEvent } from '../services/runtime/types';
@@ -13,6 +17,7 @@ import {
   API_CHANNEL_NAMES,
   apiChannels,
   isApiChannel,
+  MAX_BUNDLE_BYTES,
   type ApiArgs,
   type ApiCallArgs,
   type ApiChannel,
@@ -42,6 +47,24 @@ describe('API contract types', () => {
       | 'identity:issue'
       | 'org:export-definition'
       | 'channel:config'
+      | 'channel:propose-update'
+      | 'channel:review-bundle'
+      | 'channel:sign-bundle'
+      | 'channel:submit-bundle'
+      | 'org:import-definition'
+      | 'ledger:status'
+      | 'ledger:blocks'
+      | 'ledger:block'
+      | 'ledger:transaction'
+      | 'ledger:search'
+      | 'ledger:claim'
+      | 'dashboard:hospital'
+      | 'dashboard:insurer'
+      | 'dashboard:regulator'
+      | 'dashboard:claims'
+      | 'dashboard:export-csv'
+      | 'audit:run'
+      | 'audit:report'
     >();
     for (const name of API_CHANNEL_NAMES) expect(name).toMatch(/^[a-z]+:[a-z]+(-[a-z]+)*$/);
   });
@@ -61,6 +84,11 @@ describe('API contract types', () => {
     expectTypeOf<ApiResult<'org:export-definition'>>().toEqualTypeOf<OrgDefinition>();
     expectTypeOf<ApiResult<'channel:config'>>().toEqualTypeOf<ChannelConfigView>();
     expectTypeOf<ApiResult<'chaincode:info'>>().toEqualTypeOf<ChaincodeOverview>();
+    expectTypeOf<ApiResult<'channel:propose-update'>>().toEqualTypeOf<BundleFile>();
+    expectTypeOf<ApiResult<'channel:review-bundle'>>().toEqualTypeOf<BundleReview>();
+    expectTypeOf<ApiResult<'channel:sign-bundle'>>().toEqualTypeOf<BundleFile>();
+    expectTypeOf<ApiResult<'channel:submit-bundle'>>().toEqualTypeOf<BundleSubmitResult>();
+    expectTypeOf<ApiResult<'org:import-definition'>>().toEqualTypeOf<OrgDefinitionCheck>();
   });
 
   it('types arguments as callers write them and as handlers receive them', () => {
@@ -127,6 +155,51 @@ describe('API contract schemas', () => {
     ]) {
       expect(schema.safeParse(bad).success).toBe(false);
     }
+  });
+
+  it('validates channel update proposals: every edit kind, nothing else', () => {
+    const schema = apiChannels['channel:propose-update'].args;
+    const ok = (edit: unknown, extra: Record<string, unknown> = {}) =>
+      schema.safeParse({ edit, description: 'why', ...extra }).success;
+    expect(ok({ kind: 'batch', timeoutMs: 750 })).toBe(true);
+    expect(ok({ kind: 'batch', timeoutMs: 750, maxMessageCount: 100 })).toBe(true);
+    expect(ok({ kind: 'anchor-peers', mspId: 'HospitalMSP', endpoints: ['127.0.0.1:7051'] })).toBe(true);
+    expect(ok({ kind: 'anchor-peers', mspId: 'HospitalMSP', endpoints: [] })).toBe(true);
+    expect(ok({ kind: 'add-org', definition: '{"format":"medfabric.org-definition/v1"}' })).toBe(true);
+    expect(ok({ kind: 'remove-org', mspId: 'Hospital2MSP' })).toBe(true);
+    expect(ok({ kind: 'capability', level: 'Application', name: 'V2_5', enabled: true })).toBe(true);
+    expect(ok({ kind: 'batch', timeoutMs: 750 }, { deadline: '2030-01-01T00:00:00.000Z' })).toBe(true);
+    for (const bad of [
+      { kind: 'batch', timeoutMs: 0 },
+      { kind: 'batch', timeoutMs: 60_001 },
+      { kind: 'batch', timeoutMs: 1.5 },
+      { kind: 'batch', timeoutMs: 500, extra: true },
+      { kind: 'anchor-peers', mspId: 'HospitalMSP', endpoints: ['no-port'] },
+      { kind: 'anchor-peers', mspId: 'HospitalMSP', endpoints: ['host:70000'] },
+      { kind: 'add-org', definition: '   ' },
+      { kind: 'remove-org', mspId: '../x' },
+      { kind: 'capability', level: 'Orderer', name: 'latest', enabled: true },
+      { kind: 'rename-channel' },
+    ]) {
+      expect(ok(bad)).toBe(false);
+    }
+    expect(schema.safeParse({ edit: { kind: 'batch', timeoutMs: 500 }, description: '' }).success).toBe(
+      false,
+    );
+    expect(ok({ kind: 'batch', timeoutMs: 500 }, { deadline: 'next week' })).toBe(false);
+    expect(ok({ kind: 'batch', timeoutMs: 500 }, { path: '/tmp/bundle.json' })).toBe(false);
+  });
+
+  it('takes bundles as file text of at most 1 MiB, never as a path', () => {
+    const schema = apiChannels['channel:review-bundle'].args;
+    expect(schema.safeParse({ bundle: '{"format":"medfabric.config-update-bundle"}' }).success).toBe(true);
+    expect(schema.safeParse({ bundle: 'x'.repeat(MAX_BUNDLE_BYTES) }).success).toBe(true);
+    expect(schema.safeParse({ bundle: 'x'.repeat(MAX_BUNDLE_BYTES + 1) }).success).toBe(false);
+    // Counted in UTF-8 bytes, not characters.
+    expect(schema.safeParse({ bundle: 'é'.repeat(MAX_BUNDLE_BYTES / 2 + 1) }).success).toBe(false);
+    expect(schema.safeParse({ bundle: '' }).success).toBe(false);
+    expect(schema.safeParse({ path: '/tmp/bundle.json' }).success).toBe(false);
+    expect(schema.safeParse({ bundle: { format: 'x' } }).success).toBe(false);
   });
 
   it('accepts only absolute state directories', () => {

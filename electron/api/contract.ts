@@ -12,13 +12,31 @@ import type {
   RuntimeEvents,
 } from '../services/runtime/types';
 import type {
+  BundleFile,
+  BundleReview,
+  BundleSubmitResult,
   ChaincodeOverview,
   ChannelConfigView,
   ConsoleContext,
   IdentitySummary,
   OrgDefinition,
+  OrgDefinitionCheck,
   OrgIdentities,
 } from '../services/console/types';
+import type {
+  AuditDownload,
+  AuditRunSummary,
+  BlockDetail,
+  BlockPage,
+  ClaimTrail,
+  CsvExport,
+  DashboardTable,
+  DashboardView,
+  LedgerBlockEvent,
+  LedgerStatus,
+  SearchResult,
+  TransactionDetail,
+} from '../services/ledger-console/types';
 
 export const NODE_ID_PATTERN = /^[a-z0-9][a-z0-9.-]{0,127}$/;
 export const MAX_LOG_LINES = 5000;
@@ -93,6 +111,167 @@ export interface NodeMetricsSnapshot {
   text: string;
 }
 
+// ---- consortium administration: channel updates and org definitions -------------------------
+// Bundles and org definitions travel as files: the renderer reads them with the File API and sends
+// their text; results carry the text to offer as a download. No server-side path crosses the API.
+
+/** Largest config update bundle file accepted (UTF-8 bytes). */
+export const MAX_BUNDLE_BYTES = 1024 * 1024;
+/** Largest org definition file accepted (UTF-8 bytes). */
+export const MAX_ORG_DEFINITION_BYTES = 256 * 1024;
+/**
+ * Largest request body the headless transport accepts: a full-size bundle, JSON-escaped inside the
+ * arguments object (escaping can grow text; base64 and PEM grow by newlines only).
+ */
+export const MAX_API_REQUEST_BYTES = 2 * MAX_BUNDLE_BYTES + 64 * 1024;
+
+function utf8Length(text: string): number {
+  return new TextEncoder().encode(text).length;
+}
+
+function fileTextSchema(what: string, maxBytes: number) {
+  return z
+    .string()
+    .max(maxBytes, `the ${what} is larger than ${maxBytes / 1024} KiB`)
+    .refine((text) => text.trim().length > 0, `the ${what} is empty`)
+    .refine((text) => utf8Length(text) <= maxBytes, `the ${what} is larger than ${maxBytes / 1024} KiB`);
+}
+
+const bundleTextSchema = fileTextSchema('bundle file', MAX_BUNDLE_BYTES);
+const orgDefinitionTextSchema = fileTextSchema('org definition file', MAX_ORG_DEFINITION_BYTES);
+const bundleArgumentsSchema = z.object({ bundle: bundleTextSchema }).strict();
+
+const hostPortSchema = z
+  .string()
+  .regex(/^(\[[0-9a-fA-F:]+\]|[A-Za-z0-9]([A-Za-z0-9.-]{0,251}[A-Za-z0-9])?):\d{1,5}$/, 'must be host:port')
+  .refine((value) => {
+    const port = Number(value.slice(value.lastIndexOf(':') + 1));
+    return port >= 1 && port <= 65_535;
+  }, 'the port must be between 1 and 65535');
+
+/** The edits a member may propose; each becomes one config update. */
+const channelEditSchema = z.discriminatedUnion('kind', [
+  z
+    .object({
+      kind: z.literal('batch'),
+      /** The orderer's batch timeout; Fabric waits at most this long before cutting a block. */
+      timeoutMs: z.number().int().min(1, 'must be at least 1 ms').max(60_000, 'must be at most 60000 ms'),
+      maxMessageCount: z.number().int().min(1).max(100_000).optional(),
+    })
+    .strict(),
+  z
+    .object({
+      kind: z.literal('anchor-peers'),
+      mspId: mspIdSchema,
+      /** host:port of each anchor peer; an empty list removes the org's anchor peers. */
+      endpoints: z.array(hostPortSchema).max(16),
+    })
+    .strict(),
+  z.object({ kind: z.literal('add-org'), definition: orgDefinitionTextSchema }).strict(),
+  z.object({ kind: z.literal('remove-org'), mspId: mspIdSchema }).strict(),
+  z
+    .object({
+      kind: z.literal('capability'),
+      level: z.enum(['Channel', 'Orderer', 'Application']),
+      name: z.string().regex(/^V\d+_\d+(_\d+)?$/, 'must be a capability name such as V2_5'),
+      enabled: z.boolean(),
+    })
+    .strict(),
+]);
+
+const proposeUpdateSchema = z
+  .object({
+    edit: channelEditSchema,
+    description: z
+      .string()
+      .trim()
+      .min(1, 'say in a sentence what the update does and why')
+      .max(500, 'must be at most 500 characters'),
+    /** When signatures stop being collected (ISO date-time); default: 7 days from now. */
+    deadline: z.iso.datetime({ offset: true }).optional(),
+  })
+  .strict();
+
+const orgImportSchema = z.object({ definition: orgDefinitionTextSchema }).strict();
+
+// ---- ledger index, dashboards and integrity audit (DESIGN §8) --------------------------------
+
+export const MAX_BLOCK_PAGE = 100;
+export const MAX_DASHBOARD_RANGE_DAYS = 3 * 366;
+const TX_ID_PATTERN = /^[0-9a-f]{64}$/;
+const blockNumberSchema = z.number().int().min(0, 'must be 0 or more').max(Number.MAX_SAFE_INTEGER);
+const txIdSchema = z.string().regex(TX_ID_PATTERN, 'must be a transaction id (64 lower-case hex digits)');
+/** Claim and record ids as the chaincode accepts them: printable, no spaces or separators. */
+const ledgerIdSchema = z
+  .string()
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._:@-]{0,127}$/, 'must be 1-128 letters, digits, . _ : @ or -');
+const isoDaySchema = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date YYYY-MM-DD')
+  .refine(
+    (day) =>
+      !Number.isNaN(Date.parse(`${day}T00:00:00Z`)) &&
+      new Date(`${day}T00:00:00Z`).toISOString().startsWith(day),
+    'is not a calendar date',
+  );
+function daysBetween(from: string, to: string): number {
+  return (Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000;
+}
+const dateRangeShape = { from: isoDaySchema, to: isoDaySchema };
+const rangeRefinements = <T extends { from: string; to: string }>(schema: z.ZodType<T>) =>
+  schema
+    .refine((range) => range.from <= range.to, { message: '"from" must not be after "to"', path: ['to'] })
+    .refine((range) => daysBetween(range.from, range.to) <= MAX_DASHBOARD_RANGE_DAYS, {
+      message: `the range may span at most ${MAX_DASHBOARD_RANGE_DAYS} days`,
+      path: ['to'],
+    });
+const dateRangeSchema = rangeRefinements(z.object(dateRangeShape).strict());
+const dashboardKindSchema = z.enum(['hospital', 'insurer', 'regulator']);
+const claimFilterSchema = z
+  .object({
+    hospitalMspId: mspIdSchema.optional(),
+    insurerMspId: mspIdSchema.optional(),
+    month: z
+      .string()
+      .regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'must be a month YYYY-MM')
+      .optional(),
+    stage: z.enum(['filed', 'held', 'approved', 'denied', 'paid', 'in-review']).optional(),
+    ruleId: z
+      .string()
+      .regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be a rule id such as R1 or FUND_SHORT')
+      .optional(),
+    severity: z
+      .string()
+      .regex(/^[a-z]{1,16}$/, 'must be a severity such as hold or warn')
+      .optional(),
+    flagged: z.boolean().optional(),
+    claimIds: z.array(ledgerIdSchema).max(500, 'at most 500 claim ids').optional(),
+  })
+  .strict();
+const ledgerBlocksSchema = z
+  .object({
+    before: blockNumberSchema.optional(),
+    limit: z.number().int().min(1).max(MAX_BLOCK_PAGE).default(25),
+  })
+  .strict();
+const ledgerSearchSchema = z
+  .object({
+    query: z.string().trim().min(1, 'type a transaction id, block number, claim id or record id').max(128),
+  })
+  .strict();
+const dashboardClaimsSchema = rangeRefinements(
+  z.object({ ...dateRangeShape, filter: claimFilterSchema }).strict(),
+);
+const csvExportSchema = rangeRefinements(
+  z
+    .object({
+      ...dateRangeShape,
+      dashboard: dashboardKindSchema,
+      table: z.string().regex(/^[a-z][a-z0-9-]{0,63}$/, 'must be a table id such as claim-funnel'),
+    })
+    .strict(),
+);
+
 /**
  * A channel: its argument schema plus a result type that exists only at compile time
  * (results come from our own services, so they are typed rather than re-validated).
@@ -126,6 +305,26 @@ export const apiChannels = {
   'identity:issue': channel<IdentitySummary>()(identityIssueSchema),
   'org:export-definition': channel<OrgDefinition>()(mspArgumentsSchema),
   'channel:config': channel<ChannelConfigView>()(noArgumentsSchema),
+  // Consortium administration (channel updates signed offline by each org's admin).
+  'channel:propose-update': channel<BundleFile>()(proposeUpdateSchema),
+  'channel:review-bundle': channel<BundleReview>()(bundleArgumentsSchema),
+  'channel:sign-bundle': channel<BundleFile>()(bundleArgumentsSchema),
+  'channel:submit-bundle': channel<BundleSubmitResult>()(bundleArgumentsSchema),
+  'org:import-definition': channel<OrgDefinitionCheck>()(orgImportSchema),
+  // Ledger index, dashboards and integrity audit (role-aware: the acting org decides).
+  'ledger:status': channel<LedgerStatus>()(noArgumentsSchema),
+  'ledger:blocks': channel<BlockPage>()(ledgerBlocksSchema),
+  'ledger:block': channel<BlockDetail>()(z.object({ number: blockNumberSchema }).strict()),
+  'ledger:transaction': channel<TransactionDetail>()(z.object({ txId: txIdSchema }).strict()),
+  'ledger:search': channel<SearchResult>()(ledgerSearchSchema),
+  'ledger:claim': channel<ClaimTrail>()(z.object({ claimId: ledgerIdSchema }).strict()),
+  'dashboard:hospital': channel<DashboardView>()(dateRangeSchema),
+  'dashboard:insurer': channel<DashboardView>()(dateRangeSchema),
+  'dashboard:regulator': channel<DashboardView>()(dateRangeSchema),
+  'dashboard:claims': channel<DashboardTable>()(dashboardClaimsSchema),
+  'dashboard:export-csv': channel<CsvExport>()(csvExportSchema),
+  'audit:run': channel<AuditRunSummary>()(noArgumentsSchema),
+  'audit:report': channel<AuditDownload>()(noArgumentsSchema),
 } as const;
 
 export type ApiChannels = typeof apiChannels;
@@ -148,9 +347,21 @@ export function isApiChannel(name: string): name is ApiChannel {
 }
 
 /** Push events, server → renderer. Payload types come straight from the runtime. */
-export type ApiEvents = Pick<RuntimeEvents, 'node-state' | 'log' | 'progress'>;
+export type ApiEvents = Pick<RuntimeEvents, 'node-state' | 'log' | 'progress'> & {
+  /** The ledger index grew (its height). */
+  'ledger:block': LedgerBlockEvent;
+};
 export type ApiEventName = keyof ApiEvents;
-export const API_EVENT_NAMES = ['node-state', 'log', 'progress'] as const satisfies readonly ApiEventName[];
+/** Events the runtime emits; the others come from the console's own services. */
+export const RUNTIME_EVENT_NAMES = [
+  'node-state',
+  'log',
+  'progress',
+] as const satisfies readonly (keyof RuntimeEvents)[];
+export const API_EVENT_NAMES = [
+  ...RUNTIME_EVENT_NAMES,
+  'ledger:block',
+] as const satisfies readonly ApiEventName[];
 
 export type ApiEventMessage = {
   [E in ApiEventName]: { event: E; payload: ApiEvents[E] };
@@ -158,10 +369,19 @@ export type ApiEventMessage = {
 
 export type { LogLine, NetworkStatus, NodeStatus, ProgressEvent };
 export type {
+  BundleFile,
+  BundleRefusalDetails,
+  BundleReview,
+  BundleSignatureView,
+  BundleSubmitResult,
   ChaincodeOverview,
   ChannelConfigView,
+  ChannelEdit,
   ConsoleContext,
   IdentitySummary,
   OrgDefinition,
+  OrgDefinitionCheck,
   OrgIdentities,
+  SignatureRequirementView,
 } from '../services/console/types';
+export type * from '../services/ledger-console/types';

@@ -4,6 +4,36 @@ import { ApiError } from './errors';
 import { createApiHandlers, type ConsoleApiServices } from './handlers';
 import { FakeNetworkController } from './testing/fake-network-controller';
 
+const notUsed = async (): Promise<never> => {
+  throw new Error('not used');
+};
+
+const unusedConsortiumServices = {
+  proposeChannelUpdate: notUsed,
+  reviewUpdateBundle: notUsed,
+  signUpdateBundle: notUsed,
+  submitUpdateBundle: notUsed,
+  importOrgDefinition: notUsed,
+} satisfies Partial<ConsoleApiServices>;
+
+function unusedServices(): ConsoleApiServices {
+  return {
+    context: () => {
+      throw new Error('not used');
+    },
+    setActingOrg: () => {
+      throw new Error('not used');
+    },
+    openStateDir: notUsed,
+    listIdentities: notUsed,
+    issueIdentity: notUsed,
+    exportOrgDefinition: notUsed,
+    channelConfig: notUsed,
+    chaincodeInfo: notUsed,
+    ...unusedConsortiumServices,
+  };
+}
+
 describe('createApiHandlers', () => {
   it('calls the controller with validated arguments and wraps the result', async () => {
     const controller = new FakeNetworkController();
@@ -146,6 +176,7 @@ describe('createApiHandlers', () => {
       chaincodeInfo: async () => {
         throw new Error('not used');
       },
+      ...unusedConsortiumServices,
     };
     const handlers = createApiHandlers(new FakeNetworkController(), services);
     expect(await handlers.invoke('console:context', {})).toEqual({ result: context });
@@ -171,5 +202,63 @@ describe('createApiHandlers', () => {
       ['issueIdentity', { mspId: 'InsurerMSP', name: 'a', role: 'adjuster' }],
       ['setActingOrg', 'RegulatorMSP'],
     ]);
+  });
+
+  it("validates the consortium channels and passes a refusal's details through", async () => {
+    const seen: unknown[] = [];
+    const refusal = Object.assign(new Error('Submission refused: not enough signatures'), {
+      code: 'conflict',
+      details: { kind: 'bundle-refused', problems: ['1 more signature needed'], missingOrgs: ['OrdererMSP'] },
+    });
+    const services = {
+      ...unusedServices(),
+      proposeChannelUpdate: async (request: unknown) => {
+        seen.push(['propose', request]);
+        throw new Error('not reached in this test');
+      },
+      reviewUpdateBundle: async (text: string) => {
+        seen.push(['review', text.length]);
+        throw new Error('not reached in this test');
+      },
+      submitUpdateBundle: async () => {
+        throw refusal;
+      },
+      importOrgDefinition: async (text: string) => {
+        seen.push(['import', text]);
+        return { valid: false, problems: ['not JSON'], summary: [], alreadyMember: false };
+      },
+    } satisfies ConsoleApiServices;
+    const handlers = createApiHandlers(new FakeNetworkController(), services);
+    expect(
+      await handlers.invoke('channel:propose-update', {
+        edit: { kind: 'batch', timeoutMs: 0 },
+        description: 'faster blocks',
+      }),
+    ).toMatchObject({
+      error: { code: 'invalid-argument', message: expect.stringMatching(/edit.timeoutMs/) },
+    });
+    expect(
+      await handlers.invoke('channel:review-bundle', { bundle: 'x'.repeat(1024 * 1024 + 1) }),
+    ).toMatchObject({
+      error: { code: 'invalid-argument', message: expect.stringMatching(/larger than 1024 KiB/) },
+    });
+    expect(await handlers.invoke('channel:sign-bundle', { file: '/etc/passwd' })).toMatchObject({
+      error: { code: 'invalid-argument' },
+    });
+    expect(await handlers.invoke('channel:submit-bundle', { bundle: '{}' })).toEqual({
+      error: {
+        code: 'conflict',
+        message: 'Submission refused: not enough signatures',
+        details: {
+          kind: 'bundle-refused',
+          problems: ['1 more signature needed'],
+          missingOrgs: ['OrdererMSP'],
+        },
+      },
+    });
+    expect(await handlers.invoke('org:import-definition', { definition: 'nope' })).toEqual({
+      result: { valid: false, problems: ['not JSON'], summary: [], alreadyMember: false },
+    });
+    expect(seen).toEqual([['import', 'nope']]);
   });
 });

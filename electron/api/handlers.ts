@@ -2,19 +2,41 @@
 // controller sees it, and turns every outcome into an envelope (never a thrown error, never a stack).
 import type { z } from 'zod';
 import type {
+  BundleFile,
+  BundleReview,
+  BundleSubmitResult,
   ChaincodeOverview,
   ChannelConfigView,
   ConsoleContext,
   IdentitySummary,
   IssueIdentityRequest,
   OrgDefinition,
+  OrgDefinitionCheck,
   OrgIdentities,
+  ProposeUpdateRequest,
 } from '../services/console/types';
+import type {
+  AuditDownload,
+  AuditRunSummary,
+  BlockDetail,
+  BlockPage,
+  ClaimFilter,
+  ClaimTrail,
+  CsvExport,
+  DashboardKind,
+  DashboardTable,
+  DashboardView,
+  DateRange,
+  LedgerBlockEvent,
+  LedgerStatus,
+  SearchResult,
+  TransactionDetail,
+} from '../services/ledger-console/types';
 import type { Disposable, NetworkController } from '../services/runtime/types';
 import {
-  API_EVENT_NAMES,
   apiChannels,
   isApiChannel,
+  RUNTIME_EVENT_NAMES,
   type ApiChannel,
   type ApiEventMessage,
   type ApiParsedArgs,
@@ -46,6 +68,31 @@ export interface ConsoleApiServices {
   exportOrgDefinition(mspId: string): Promise<OrgDefinition>;
   channelConfig(): Promise<ChannelConfigView>;
   chaincodeInfo(): Promise<ChaincodeOverview>;
+  // Consortium administration: bundles and org definitions as file text, never paths.
+  proposeChannelUpdate(request: ProposeUpdateRequest): Promise<BundleFile>;
+  reviewUpdateBundle(bundleJson: string): Promise<BundleReview>;
+  signUpdateBundle(bundleJson: string): Promise<BundleFile>;
+  submitUpdateBundle(bundleJson: string): Promise<BundleSubmitResult>;
+  importOrgDefinition(definitionJson: string): Promise<OrgDefinitionCheck>;
+}
+
+/**
+ * The ledger index, dashboards and integrity audit (LedgerService implements it), scoped to the
+ * acting org by the service itself. Declared here, with renderer-safe types only.
+ */
+export interface LedgerApiServices {
+  status(): Promise<LedgerStatus>;
+  blocks(request: { before?: number; limit: number }): Promise<BlockPage>;
+  block(blockNumber: number): Promise<BlockDetail>;
+  transaction(txId: string): Promise<TransactionDetail>;
+  search(query: string): Promise<SearchResult>;
+  claim(claimId: string): Promise<ClaimTrail>;
+  dashboard(kind: DashboardKind, range: DateRange): Promise<DashboardView>;
+  claims(filter: ClaimFilter, range: DateRange): Promise<DashboardTable>;
+  exportCsv(request: { dashboard: DashboardKind; table: string } & DateRange): Promise<CsvExport>;
+  runAudit(): Promise<AuditRunSummary>;
+  auditReport(): AuditDownload;
+  onBlock(listener: (event: LedgerBlockEvent) => void): Disposable;
 }
 
 export interface ApiIssue {
@@ -67,8 +114,14 @@ function describeIssues(issues: readonly z.core.$ZodIssue[]): ApiIssue[] {
 export function toErrorBody(error: unknown): ApiErrorBody {
   if (error instanceof ApiError) return error.toBody();
   if (error instanceof Error) {
-    const code: unknown = (error as Error & { code?: unknown }).code;
-    return { code: isApiErrorCode(code) ? code : 'internal', message: error.message || error.name };
+    const { code, details } = error as Error & { code?: unknown; details?: unknown };
+    const body: ApiErrorBody = {
+      code: isApiErrorCode(code) ? code : 'internal',
+      message: error.message || error.name,
+    };
+    // Details (plain JSON, e.g. a refused bundle's problems) accompany errors that carry a code.
+    if (isApiErrorCode(code) && details !== undefined) body.details = details;
+    return body;
   }
   return { code: 'internal', message: `Unexpected failure: ${String(error)}` };
 }
@@ -77,7 +130,21 @@ export function toErrorBody(error: unknown): ApiErrorBody {
  * `services` is optional so a bare controller (tests, the CLI) still serves the node channels; the
  * console channels then answer `unavailable`.
  */
-export function createApiHandlers(controller: NetworkController, services?: ConsoleApiServices): ApiHandlers {
+export function createApiHandlers(
+  controller: NetworkController,
+  services?: ConsoleApiServices,
+  ledger?: LedgerApiServices,
+): ApiHandlers {
+  function ledgerServices(): LedgerApiServices {
+    if (ledger === undefined) {
+      throw new ApiError(
+        'unavailable',
+        'This console server was started without the ledger index (blocks, dashboards, audit).',
+      );
+    }
+    return ledger;
+  }
+
   function consoleServices(): ConsoleApiServices {
     if (services === undefined) {
       throw new ApiError(
@@ -114,6 +181,25 @@ export function createApiHandlers(controller: NetworkController, services?: Cons
     'identity:issue': (request) => consoleServices().issueIdentity(request),
     'org:export-definition': ({ mspId }) => consoleServices().exportOrgDefinition(mspId),
     'channel:config': () => consoleServices().channelConfig(),
+    'channel:propose-update': (request) => consoleServices().proposeChannelUpdate(request),
+    'channel:review-bundle': ({ bundle }) => consoleServices().reviewUpdateBundle(bundle),
+    'channel:sign-bundle': ({ bundle }) => consoleServices().signUpdateBundle(bundle),
+    'channel:submit-bundle': ({ bundle }) => consoleServices().submitUpdateBundle(bundle),
+    'org:import-definition': ({ definition }) => consoleServices().importOrgDefinition(definition),
+    // Ledger index, dashboards and integrity audit.
+    'ledger:status': () => ledgerServices().status(),
+    'ledger:blocks': (request) => ledgerServices().blocks(request),
+    'ledger:block': ({ number }) => ledgerServices().block(number),
+    'ledger:transaction': ({ txId }) => ledgerServices().transaction(txId),
+    'ledger:search': ({ query }) => ledgerServices().search(query),
+    'ledger:claim': ({ claimId }) => ledgerServices().claim(claimId),
+    'dashboard:hospital': (range) => ledgerServices().dashboard('hospital', range),
+    'dashboard:insurer': (range) => ledgerServices().dashboard('insurer', range),
+    'dashboard:regulator': (range) => ledgerServices().dashboard('regulator', range),
+    'dashboard:claims': ({ filter, from, to }) => ledgerServices().claims(filter, { from, to }),
+    'dashboard:export-csv': (request) => ledgerServices().exportCsv(request),
+    'audit:run': () => ledgerServices().runAudit(),
+    'audit:report': async () => ledgerServices().auditReport(),
   };
 
   async function dispatch<C extends ApiChannel>(channel: C, rawArgs: unknown): Promise<ApiEnvelope<unknown>> {
@@ -148,9 +234,11 @@ export function createApiHandlers(controller: NetworkController, services?: Cons
     },
 
     subscribe(listener) {
-      const subscriptions = API_EVENT_NAMES.map((event) =>
+      const subscriptions = RUNTIME_EVENT_NAMES.map((event) =>
         controller.on(event, (payload) => listener({ event, payload } as ApiEventMessage)),
       );
+      if (ledger)
+        subscriptions.push(ledger.onBlock((payload) => listener({ event: 'ledger:block', payload })));
       return {
         dispose() {
           for (const subscription of subscriptions) subscription.dispose();

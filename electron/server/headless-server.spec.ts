@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
-import type { ApiEventMessage } from '../api/contract';
+import { MAX_API_REQUEST_BYTES, type ApiEventMessage } from '../api/contract';
 import { FakeNetworkController } from '../api/testing/fake-network-controller';
 import { isLoopbackHost, startHeadlessServer, type HeadlessServer } from './headless-server';
 
@@ -131,7 +131,10 @@ describe('startHeadlessServer', () => {
     });
     expect(get.status).toBe(405);
     expect((await callApi('network:status', '{}', { 'Content-Type': 'text/plain' })).status).toBe(415);
-    const huge = await callApi('network:status', JSON.stringify({ padding: 'x'.repeat(100_000) }));
+    const huge = await callApi(
+      'network:status',
+      JSON.stringify({ padding: 'x'.repeat(MAX_API_REQUEST_BYTES + 1) }),
+    );
     expect(huge.status).toBe(413);
     expect(await huge.json()).toMatchObject({ error: { code: 'payload-too-large' } });
     expect(controller.calls).toEqual([]);
@@ -172,6 +175,21 @@ describe('startHeadlessServer', () => {
         chaincodeInfo: async () => {
           throw new Error('not used');
         },
+        proposeChannelUpdate: async () => {
+          throw new Error('not used');
+        },
+        reviewUpdateBundle: async (bundle) => {
+          throw Object.assign(new Error(`read ${bundle.length} characters`), { code: 'invalid-argument' });
+        },
+        signUpdateBundle: async () => {
+          throw new Error('not used');
+        },
+        submitUpdateBundle: async () => {
+          throw new Error('not used');
+        },
+        importOrgDefinition: async () => {
+          throw new Error('not used');
+        },
       },
     });
     try {
@@ -184,6 +202,11 @@ describe('startHeadlessServer', () => {
       const listed = await call('identity:list', { mspId: 'HospitalMSP' });
       expect(listed.status).toBe(200);
       expect(await listed.json()).toMatchObject({ result: [{ mspId: 'HospitalMSP', canIssue: true }] });
+      // A full-size (1 MiB) bundle file fits in a request body.
+      const bundle = await call('channel:review-bundle', { bundle: '"\n'.repeat(512 * 1024) });
+      expect(await bundle.json()).toEqual({
+        error: { code: 'invalid-argument', message: `read ${1024 * 1024} characters` },
+      });
       const refused = await call('console:context', {});
       expect(refused.status).toBe(403);
       expect(await refused.json()).toEqual({

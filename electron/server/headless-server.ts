@@ -5,8 +5,9 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import { isIP, type AddressInfo, type Socket } from 'node:net';
 import path from 'node:path';
 import { WebSocketServer, type WebSocket } from 'ws';
+import { MAX_API_REQUEST_BYTES } from '../api/contract';
 import type { ApiErrorBody, ApiErrorCode, ApiEnvelope } from '../api/errors';
-import { createApiHandlers, type ConsoleApiServices } from '../api/handlers';
+import { createApiHandlers, type ConsoleApiServices, type LedgerApiServices } from '../api/handlers';
 import type { NetworkController } from '../services/runtime/types';
 import { ServerCredentials, SESSION_COOKIE, randomSecret } from './auth';
 import { applySecurityHeaders } from './security-headers';
@@ -16,6 +17,8 @@ export interface HeadlessServerOptions {
   controller: NetworkController;
   /** Identities, org definitions, channel config and chaincode info (ConsoleServices). */
   services?: ConsoleApiServices;
+  /** The ledger index, dashboards and audit (LedgerService); without it those channels answer `unavailable`. */
+  ledger?: LedgerApiServices;
   host?: string;
   port?: number;
   /** The built renderer (dist/renderer); without it only the API is served. */
@@ -36,7 +39,8 @@ export interface HeadlessServer {
   close(): Promise<void>;
 }
 
-const DEFAULT_MAX_BODY_BYTES = 64 * 1024;
+// Config update bundles (up to 1 MiB) travel in request bodies; the contract sets the bound.
+const DEFAULT_MAX_BODY_BYTES = MAX_API_REQUEST_BYTES;
 // A client that cannot keep up with the log stream is dropped rather than buffered without bound.
 const MAX_WEBSOCKET_BACKLOG_BYTES = 8 * 1024 * 1024;
 const API_PREFIX = '/api/';
@@ -126,7 +130,7 @@ export async function startHeadlessServer(options: HeadlessServerOptions): Promi
     );
   }
   const credentials = new ServerCredentials(options.token ?? randomSecret());
-  const handlers = createApiHandlers(options.controller, options.services);
+  const handlers = createApiHandlers(options.controller, options.services, options.ledger);
   const staticDir = options.staticDir === undefined ? undefined : path.resolve(options.staticDir);
   const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
 

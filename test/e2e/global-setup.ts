@@ -4,12 +4,16 @@
 // here: the first test does that through the first-run wizard. Teardown stops every Fabric
 // process the run started and keeps the logs.
 import { cp, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { build } from 'vite';
 import { stringify as stringifyYaml } from 'yaml';
 import { startHeadlessServer } from '../../electron/server/headless-server';
 import { ConsoleServices } from '../../electron/services/console';
+import { generateDemoActivity } from '../../electron/services/demo/demo-generator';
+import { LedgerService } from '../../electron/services/ledger-console';
 import { ensureFabric } from '../../electron/services/runtime/fabric-installer';
 import { NetworkRuntime } from '../../electron/services/runtime/network-runtime';
 import { loadProfile, PORTS_PER_NODE } from '../../electron/services/runtime/profile';
@@ -66,11 +70,53 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
   services.controller.on('progress', (event) =>
     console.log(`[network] ${event.step}${event.detail ? `: ${event.detail}` : ''}`),
   );
+  // The acting org's ledger index, as npm start runs it (follows its peer once the wizard brings the network up).
+  const ledger = new LedgerService(services).attach();
   const server = await startHeadlessServer({
     controller: services.controller,
     services,
+    ledger,
     staticDir: RENDERER_DIST,
   });
+  // Test-only control endpoint: POST /demo {seed, patients} generates a KNOWN workload through real
+  // transactions (the dashboards spec compares the pages with it). Loopback, same token as the API.
+  const control = createServer((request, response) => {
+    const reply = (status: number, body: unknown) => {
+      response.writeHead(status, { 'Content-Type': 'application/json' });
+      response.end(JSON.stringify(body));
+    };
+    if (request.method !== 'POST' || request.url !== '/demo') return reply(404, { error: 'POST /demo only' });
+    if (request.headers.authorization !== `Bearer ${server.token}`) return reply(401, { error: 'token' });
+    let body = '';
+    request.on('data', (chunk: Buffer) => (body += chunk.toString('utf8')));
+    request.on('end', () => {
+      const { seed, patients } = JSON.parse(body || '{}') as { seed?: number; patients?: number };
+      // The generator files patient 5's duplicate bill while its adjudicator may be settling the
+      // original: an MVCC_READ_CONFLICT (validation code 11) there is a race of the demo, not of the
+      // console; a new run (new ids) is a fresh, equally known workload.
+      const attempt = async (left: number): Promise<unknown> => {
+        try {
+          return await generateDemoActivity(services.runtime, {
+            seed,
+            patients,
+            log: (line) => console.log(`[demo] ${line}`),
+          });
+        } catch (error) {
+          if (left > 1 && /validation code 11\b/.test((error as Error).message)) {
+            console.log(`[demo] ${(error as Error).message}; running the workload again`);
+            return attempt(left - 1);
+          }
+          throw error;
+        }
+      };
+      attempt(3)
+        .then((summary) => reply(200, { summary }))
+        .catch((error: Error) => reply(500, { error: error.message }));
+    });
+  });
+  control.requestTimeout = 0;
+  await new Promise<void>((resolve) => control.listen(0, '127.0.0.1', resolve));
+  process.env[E2E_ENV.controlUrl] = `http://127.0.0.1:${(control.address() as AddressInfo).port}`;
 
   await signInOnce(server.createLoginUrl(), server.url);
   process.env[E2E_ENV.url] = server.url;
@@ -81,6 +127,8 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
 
   return async () => {
     const runtime = services.runtime;
+    control.close();
+    await ledger.dispose();
     await runtime.down();
     await server.close();
     const logs = path.join(REPO_ROOT, 'test-results', 'e2e-logs');

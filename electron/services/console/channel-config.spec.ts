@@ -256,6 +256,8 @@ describe('decodeChannelConfig', () => {
     const block = new common.Block();
     block.setData(data);
     expect(() => decodeChannelConfig(block.serializeBinary())).toThrow(ChannelConfigError);
-    expect(() => decodeChannelConfig(new common.Block().serializeBinary())).toThrow(/carries no transaction/);
+    expect(() => decodeChannelConfig(new common.Block().serializeBinary())).toThrow(
+      /holds exactly one envelope \(this one has 0\)/,
+    );
   });
 });

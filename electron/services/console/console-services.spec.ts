@@ -83,6 +83,12 @@ class FakeRuntime extends FakeNetworkController implements ConsoleRuntime {
     return { mspId, certPem: user.certPem, keyPem: user.keyPem };
   }
 
+  adminIdentity(mspId: string) {
+    const admin = this.orgMaterial(mspId).users.Admin;
+    if (!admin) throw new Error(`${mspId} has no Admin identity`);
+    return { mspId, certPem: admin.certPem, keyPem: admin.keyPem };
+  }
+
   peerAdminClient(): never {
     throw new Error('no peer in unit tests');
   }
@@ -151,9 +157,10 @@ describe('ConsoleServices', () => {
       'HospitalMSP',
       'InsurerMSP',
       'RegulatorMSP',
+      'OrdererMSP',
     ]);
     expect(services.setActingOrg('RegulatorMSP').acting.role).toBe('regulator');
-    expect(() => services.setActingOrg('OrdererMSP')).toThrow(ConsoleError);
+    expect(() => services.setActingOrg('NopeMSP')).toThrow(ConsoleError);
   });
 
   it('fixes a member console to its own org', () => {
@@ -232,21 +239,60 @@ describe('ConsoleServices', () => {
     const services = new ConsoleServices({ runtime });
     const definition = await services.exportOrgDefinition('InsurerMSP');
     expect(definition).toMatchObject({
-      format: 'medfabric-org-definition/v1',
+      format: 'medfabric.org-definition/v1',
       mspId: 'InsurerMSP',
-      role: 'insurer',
-      nodeOUs: true,
+      kind: 'application',
+      nodeOUs: { enable: true },
       anchorPeers: [{ host: '127.0.0.1', port: 7120 }],
-      peerEndpoints: [
-        { id: 'peer0.insurer.unit.local', port: 7120, tlsHostOverride: 'peer0.insurer.unit.local' },
-      ],
       ordererEndpoints: [],
       policies: { Admins: "OR('InsurerMSP.admin')", Endorsement: "OR('InsurerMSP.peer')" },
     });
-    expect(definition.caCertPem).toBe(runtime.orgMaterial('InsurerMSP').caCertPem);
+    expect(definition.caCerts).toEqual([runtime.orgMaterial('InsurerMSP').caCertPem]);
+    expect(definition.tlsCaCerts).toEqual([runtime.orgMaterial('InsurerMSP').tlsCaCertPem]);
     expect(JSON.stringify(definition)).not.toContain('PRIVATE KEY');
+    // A partner's console accepts the file as it is.
+    await expect(services.importOrgDefinition(JSON.stringify(definition))).resolves.toMatchObject({
+      valid: true,
+      mspId: 'InsurerMSP',
+      kind: 'application',
+      problems: [],
+    });
     const orderer = await services.exportOrgDefinition('OrdererMSP');
-    expect(orderer.ordererEndpoints).toEqual([expect.objectContaining({ port: 7100 })]);
+    expect(orderer).toMatchObject({ kind: 'orderer', anchorPeers: [], ordererEndpoints: ['127.0.0.1:7100'] });
+  });
+
+  it('explains in words why a partner org definition is refused', async () => {
+    const services = new ConsoleServices({ runtime });
+    const good = await services.exportOrgDefinition('HospitalMSP');
+    const notJson = await services.importOrgDefinition('{ not json');
+    expect(notJson).toMatchObject({ valid: false, alreadyMember: false });
+    expect(notJson.problems.join('\n')).toMatch(/not JSON/);
+    const broken = await services.importOrgDefinition(
+      JSON.stringify({
+        ...good,
+        mspId: 'Hospital2MSP',
+        caCerts: ['-----BEGIN CERTIFICATE-----\nnope\n-----END CERTIFICATE-----'],
+      }),
+    );
+    expect(broken.valid).toBe(false);
+    expect(broken.mspId).toBe('Hospital2MSP');
+    expect(broken.problems.join('\n')).toMatch(/CA certificate 1/);
+    expect(broken.problems.join('\n')).toMatch(/does not name Hospital2MSP/);
+  });
+
+  it('acts as the orderer org too, so its admin can sign ordering-service changes', () => {
+    const services = new ConsoleServices({ runtime });
+    expect(services.context().orgs.map((org) => org.mspId)).toEqual([
+      'HospitalMSP',
+      'InsurerMSP',
+      'RegulatorMSP',
+      'OrdererMSP',
+    ]);
+    expect(services.setActingOrg('OrdererMSP').acting).toMatchObject({
+      mspId: 'OrdererMSP',
+      role: 'orderer',
+    });
+    expect(() => services.setActingOrg('NopeMSP')).toThrow(ConsoleError);
   });
 
   it('asks for a running peer before reading the channel or the chaincodes', async () => {

@@ -1,14 +1,20 @@
 // The console's services beyond node supervision, on top of the local runtime: the acting org,
 // identities (list, enroll), org-definition export, the decoded channel configuration, the
-// chaincode lifecycle view, and the first-run wizard's "open an existing state directory".
+// chaincode lifecycle view, the first-run wizard's "open an existing state directory", and
+// consortium administration: channel updates signed offline by each org's admin (bundle files),
+// partner org definitions checked on import.
 import { existsSync } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
+import { configFromBlock, type ConfigBlockInfo } from '../channel/config-tree';
+import { defaultOrgPolicies, ORG_DEFINITION_FORMAT, validateOrgDefinition } from '../channel/org-definition';
+import { runtimeNodeVersions, type NodeVersion } from '../channel/update-impact';
+import type { ConfigSource } from '../channel/update-submit';
 import type { PeerAdminClient } from '../fabric/peer-admin-client';
 import type { SigningIdentity } from '../fabric/proposal';
 import type { GatewayConnection } from '../gateway/gateway-client';
 import { queryCommitted } from '../lifecycle/chaincode-definition';
-import type { NetworkRecord } from '../runtime/network-runtime';
+import type { NetworkRecord, NetworkRuntime } from '../runtime/network-runtime';
 import { OrgMaterialError, orgLayout, type OrgMaterial } from '../pki';
 import {
   validateProfile,
@@ -21,10 +27,21 @@ import { StateLayout } from '../runtime/state-layout';
 import type { NetworkController, NodeStatus, OrgRole } from '../runtime/types';
 import { canIssueIn, canSeeIdentitiesOf, defaultActingOrg } from './acting-org';
 import { decodeChannelConfig } from './channel-config';
+import {
+  checkOrgDefinition,
+  proposeUpdate,
+  reviewBundleText,
+  signBundleText,
+  submitBundleText,
+  type ChannelUpdateContext,
+} from './channel-updates';
 import { ConsoleError } from './errors';
 import { listOrgIdentities, readIdentity, readOrgCaCertificates } from './identities';
 import { SwitchableController } from './switchable-controller';
 import type {
+  BundleFile,
+  BundleReview,
+  BundleSubmitResult,
   ChaincodeInfo,
   ChaincodeOverview,
   ChannelConfigView,
@@ -35,7 +52,9 @@ import type {
   InstalledPackages,
   IssueIdentityRequest,
   OrgDefinition,
+  OrgDefinitionCheck,
   OrgIdentities,
+  ProposeUpdateRequest,
 } from './types';
 
 /** What the console services need from the runtime; NetworkRuntime provides all of it. */
@@ -45,6 +64,10 @@ export interface ConsoleRuntime extends NetworkController {
   readonly channel: string;
   readonly networkRecord: NetworkRecord;
   orgMaterial(mspId: string): OrgMaterial;
+  /** The org admin's signing identity (channel updates are proposed, signed and submitted with it). */
+  adminIdentity(mspId: string): SigningIdentity;
+  /** The Fabric installation (its version stands in for a node that does not report its own). */
+  readonly fabric?: { version: string };
   issueClient(mspId: string, name: string, attributes: Record<string, string>): Promise<SigningIdentity>;
   peerAdminClient(node: NodeTopology): Pick<PeerAdminClient, 'getConfigBlock' | 'queryInstalled' | 'close'>;
   gateway(node: NodeTopology): GatewayConnection;
@@ -86,13 +109,22 @@ export class ConsoleServices<R extends ConsoleRuntime = ConsoleRuntime> {
     return this.runtime.topology;
   }
 
+  /**
+   * Orgs the console can act as: every peer org and the orderer org, whose admins sign changes to
+   * the ordering service settings (batch size and timeout, consenters) of a channel update.
+   */
+  private actableOrgs(topology: Topology = this.topology): OrgTopology[] {
+    return [...topology.peerOrgs, topology.ordererOrg];
+  }
+
   private initialActingOrg(requested: string | undefined): string {
+    const actable = this.actableOrgs(this.runtime.topology);
     const peerOrgs = this.runtime.topology.peerOrgs;
     if (requested !== undefined) {
-      if (!peerOrgs.some((org) => org.mspId === requested)) {
+      if (!actable.some((org) => org.mspId === requested)) {
         throw new ConsoleError(
           'not-found',
-          `${requested} is not a peer org of this network (${peerOrgs.map((o) => o.mspId).join(', ')})`,
+          `${requested} is not an org of this network (${actable.map((o) => o.mspId).join(', ')})`,
         );
       }
       return requested;
@@ -105,7 +137,7 @@ export class ConsoleServices<R extends ConsoleRuntime = ConsoleRuntime> {
 
   private acting(): OrgTopology {
     const org =
-      this.topology.peerOrgs.find((each) => each.mspId === this.actingMspId) ??
+      this.actableOrgs().find((each) => each.mspId === this.actingMspId) ??
       defaultActingOrg(this.topology.peerOrgs);
     if (!org) throw new ConsoleError('invalid-argument', 'the network profile has no peer org to act as');
     return org;
@@ -147,7 +179,7 @@ export class ConsoleServices<R extends ConsoleRuntime = ConsoleRuntime> {
       mode: this.mode,
       canSwitch: this.mode === 'sandbox',
       acting: toConsoleOrg(this.acting()),
-      orgs: this.topology.peerOrgs.map(toConsoleOrg),
+      orgs: this.actableOrgs().map(toConsoleOrg),
       profile: this.topology.profile.name,
       stateDir: this.runtime.layout.root,
       channel: this.runtime.channel,
@@ -156,8 +188,8 @@ export class ConsoleServices<R extends ConsoleRuntime = ConsoleRuntime> {
   }
 
   setActingOrg(mspId: string): ConsoleContext {
-    const org = this.topology.peerOrgs.find((each) => each.mspId === mspId);
-    if (!org) throw new ConsoleError('not-found', `${mspId} is not a peer org of this network`);
+    const org = this.actableOrgs().find((each) => each.mspId === mspId);
+    if (!org) throw new ConsoleError('not-found', `${mspId} is not an org of this network`);
     if (this.mode !== 'sandbox' && mspId !== this.actingMspId) {
       throw new ConsoleError(
         'forbidden',
@@ -205,7 +237,9 @@ export class ConsoleServices<R extends ConsoleRuntime = ConsoleRuntime> {
     const next = await this.openRuntime(root, profile);
     this.controller.replace(next);
     this.actingMspId = this.initialActingOrg(
-      next.topology.peerOrgs.some((o) => o.mspId === this.actingMspId) ? this.actingMspId : undefined,
+      this.actableOrgs(next.topology).some((o) => o.mspId === this.actingMspId)
+        ? this.actingMspId
+        : undefined,
     );
     return this.context();
   }
@@ -270,6 +304,10 @@ export class ConsoleServices<R extends ConsoleRuntime = ConsoleRuntime> {
 
   // ---- org definition -----------------------------------------------------------------------
 
+  /**
+   * The org's definition file (`medfabric.org-definition/v1`): what a newcomer sends the
+   * consortium so a member can propose adding it, and what `org:import-definition` checks.
+   */
   async exportOrgDefinition(mspId: string): Promise<OrgDefinition> {
     const org = this.org(mspId);
     const certificates = await readOrgCaCertificates(this.runtime.layout.cryptoDir, org.domain);
@@ -280,40 +318,121 @@ export class ConsoleServices<R extends ConsoleRuntime = ConsoleRuntime> {
       );
     }
     const nodes = this.topology.nodes.filter((node) => node.org.mspId === mspId);
-    const endpoint = (node: NodeTopology) => ({
-      id: node.id,
-      host: '127.0.0.1',
-      port: node.listenPort,
-      tlsHostOverride: node.host,
-    });
-    const peers = nodes.filter((node) => node.kind === 'peer');
-    // The channel's anchor peer of each org is its first peer, as the genesis block declares it.
-    const anchorPeers = peers.slice(0, 1).map((node) => ({ host: '127.0.0.1', port: node.listenPort }));
-    const id = org.mspId;
-    const policies: Record<string, string> =
-      org.role === 'orderer'
-        ? { Readers: `OR('${id}.member')`, Writers: `OR('${id}.member')`, Admins: `OR('${id}.admin')` }
-        : {
-            Readers: `OR('${id}.admin', '${id}.peer', '${id}.client')`,
-            Writers: `OR('${id}.admin', '${id}.client')`,
-            Admins: `OR('${id}.admin')`,
-            Endorsement: `OR('${id}.peer')`,
-          };
-    return {
-      format: 'medfabric-org-definition/v1',
-      name: org.name,
+    const kind = org.role === 'orderer' ? 'orderer' : 'application';
+    const definition: OrgDefinition = {
+      format: ORG_DEFINITION_FORMAT,
       mspId: org.mspId,
-      role: org.role,
-      domain: org.domain,
-      caCertPem: certificates.caCertPem,
-      tlsCaCertPem: certificates.tlsCaCertPem,
-      nodeOUs: true,
-      anchorPeers,
-      peerEndpoints: peers.map(endpoint),
-      ordererEndpoints: nodes.filter((node) => node.kind === 'orderer').map(endpoint),
-      policies,
-      exportedAt: new Date().toISOString(),
+      kind,
+      caCerts: [certificates.caCertPem],
+      intermediateCerts: [],
+      tlsCaCerts: [certificates.tlsCaCertPem],
+      tlsIntermediateCerts: [],
+      admins: [],
+      revocationList: [],
+      nodeOUs: { enable: true, clientOu: 'client', peerOu: 'peer', adminOu: 'admin', ordererOu: 'orderer' },
+      // The channel's anchor peer of each org is its first peer, as the genesis block declares it.
+      anchorPeers:
+        kind === 'application'
+          ? nodes
+              .filter((node) => node.kind === 'peer')
+              .slice(0, 1)
+              .map((node) => ({ host: '127.0.0.1', port: node.listenPort }))
+          : [],
+      ordererEndpoints:
+        kind === 'orderer' ? nodes.filter((node) => node.kind === 'orderer').map((node) => node.address) : [],
+      policies: defaultOrgPolicies(org.mspId, kind),
     };
+    // What we hand out must pass the same checks a partner's console applies on import.
+    const checked: OrgDefinition = await validateOrgDefinition(definition);
+    return checked;
+  }
+
+  // ---- consortium administration: channel updates ------------------------------------------
+
+  private async readConfigBlock(): Promise<ConfigBlockInfo> {
+    const peer = this.queryPeer();
+    const client = this.runtime.peerAdminClient(peer);
+    try {
+      return configFromBlock(await client.getConfigBlock(this.runtime.channel));
+    } finally {
+      client.close();
+    }
+  }
+
+  private async nodeVersions(): Promise<NodeVersion[]> {
+    // runtimeNodeVersions reads only the topology and the installation's version.
+    if (!this.runtime.fabric) return [];
+    return runtimeNodeVersions(this.runtime as unknown as NetworkRuntime);
+  }
+
+  private updateContext(): ChannelUpdateContext {
+    const runtime = this.runtime;
+    const acting = this.acting();
+    return {
+      channel: runtime.channel,
+      acting: acting.mspId,
+      readConfig: () => this.readConfigBlock(),
+      admin: () => {
+        try {
+          return runtime.adminIdentity(acting.mspId);
+        } catch (error) {
+          throw new ConsoleError(
+            'unavailable',
+            `the admin identity of ${acting.mspId} is not loaded (${(error as Error).message}); bring the network up first`,
+          );
+        }
+      },
+      nodeVersions: () => this.nodeVersions(),
+      submitTargets: () => {
+        const orderer = runtime.topology.orderers.find((node) => this.isRunning(node));
+        if (!orderer) {
+          throw new ConsoleError('unavailable', 'no orderer is running: start one on the Nodes page first');
+        }
+        // The acting org's peer first: it supplies the config the signatures are checked against.
+        const first = this.queryPeer();
+        const peers: ConfigSource[] = [first, ...runtime.topology.peers.filter((node) => node !== first)]
+          .filter((node) => this.isRunning(node))
+          .map((node) => ({
+            label: node.id,
+            getConfigBlock: async () => {
+              const client = runtime.peerAdminClient(node);
+              try {
+                return await client.getConfigBlock(runtime.channel);
+              } finally {
+                client.close();
+              }
+            },
+          }));
+        return {
+          orderer: {
+            address: orderer.address,
+            tlsRootCertPem: runtime.orgMaterial(orderer.org.mspId).tlsCaCertPem,
+          },
+          peers,
+        };
+      },
+    };
+  }
+
+  proposeChannelUpdate(request: ProposeUpdateRequest): Promise<BundleFile> {
+    return proposeUpdate(this.updateContext(), request);
+  }
+
+  reviewUpdateBundle(bundleJson: string): Promise<BundleReview> {
+    return reviewBundleText(this.updateContext(), bundleJson);
+  }
+
+  signUpdateBundle(bundleJson: string): Promise<BundleFile> {
+    return signBundleText(this.updateContext(), bundleJson);
+  }
+
+  submitUpdateBundle(bundleJson: string): Promise<BundleSubmitResult> {
+    return submitBundleText(this.updateContext(), bundleJson);
+  }
+
+  /** Checks a partner's org definition file (schema, certificates, policies, channel membership). */
+  importOrgDefinition(definitionJson: string): Promise<OrgDefinitionCheck> {
+    return checkOrgDefinition(definitionJson, () => this.readConfigBlock());
   }
 
   // ---- channel and chaincode -----------------------------------------------------------------

@@ -1,5 +1,6 @@
 // Errors the console services raise, each with one of the API contract's codes so the transports
-// can tell the renderer what kind of failure it is (the message says what to do).
+// can tell the renderer what kind of failure it is (the message says what to do). `details`
+// (plain JSON) crosses the API too, e.g. the problems of a refused config update bundle.
 export type ConsoleErrorCode = 'invalid-argument' | 'not-found' | 'conflict' | 'unavailable' | 'forbidden';
 
 export class ConsoleError extends Error {
@@ -8,6 +9,7 @@ export class ConsoleError extends Error {
   constructor(
     readonly code: ConsoleErrorCode,
     message: string,
+    readonly details?: unknown,
   ) {
     super(message);
   }

@@ -17,7 +17,10 @@ export interface ConsoleContext {
   /** In the sandbox the user may act as any peer org; a member console is fixed to its own org. */
   canSwitch: boolean;
   acting: ConsoleOrg;
-  /** Orgs the user can act as (peer orgs of the network). */
+  /**
+   * Orgs the user can act as: the peer orgs and, in the sandbox, the orderer org (whose admins
+   * sign changes to the ordering service settings, such as the batch timeout).
+   */
   orgs: ConsoleOrg[];
   profile: string;
   stateDir: string;
@@ -74,21 +77,41 @@ export interface Endpoint {
   port: number;
 }
 
-/** Everything another consortium needs to add this org to a channel (configtx Organization). */
+/**
+ * Everything the consortium needs to add an org to a channel: the channel services' org
+ * definition file (`medfabric.org-definition/v1`, see services/channel/org-definition.ts), which
+ * `org:import-definition` validates and a `channel:propose-update` add-org edit consumes.
+ */
 export interface OrgDefinition {
-  format: 'medfabric-org-definition/v1';
-  name: string;
+  format: 'medfabric.org-definition/v1';
   mspId: string;
-  role: OrgRole;
-  domain: string;
-  caCertPem: string;
-  tlsCaCertPem: string;
-  nodeOUs: boolean;
+  /** The org's group name in the channel config; defaults to the MSP ID. */
+  name?: string;
+  kind: 'application' | 'orderer';
+  caCerts: string[];
+  intermediateCerts: string[];
+  tlsCaCerts: string[];
+  tlsIntermediateCerts: string[];
+  admins: string[];
+  revocationList: string[];
+  nodeOUs: { enable: boolean; clientOu: string; peerOu: string; adminOu: string; ordererOu: string };
   anchorPeers: Endpoint[];
-  peerEndpoints: Array<Endpoint & { id: string; tlsHostOverride: string }>;
-  ordererEndpoints: Array<Endpoint & { id: string; tlsHostOverride: string }>;
-  policies: Record<string, string>;
-  exportedAt: string;
+  ordererEndpoints: string[];
+  policies?: Record<string, string>;
+}
+
+/** `org:import-definition`: a partner's definition file checked (schema, certificates, policies). */
+export interface OrgDefinitionCheck {
+  valid: boolean;
+  /** The MSP ID the file names (when it names one). */
+  mspId?: string;
+  kind?: 'application' | 'orderer';
+  /** Each problem in words; empty when valid. */
+  problems: string[];
+  /** When valid: one line per CA (subject, fingerprint), anchor peers / orderer endpoints. */
+  summary: string[];
+  /** Whether the org is already a member of the channel (then it cannot be added again). */
+  alreadyMember: boolean;
 }
 
 export interface PolicyView {
@@ -196,4 +219,124 @@ export interface ChaincodeOverview {
   readFrom: string;
   chaincodes: ChaincodeInfo[];
   installed: InstalledPackages[];
+}
+
+// ---- consortium administration: channel updates carried as offline-signed bundle files ----------
+
+/** An edit `channel:propose-update` turns into a config update. */
+export type ChannelEdit =
+  | { kind: 'batch'; timeoutMs: number; maxMessageCount?: number }
+  | { kind: 'anchor-peers'; mspId: string; endpoints: string[] }
+  /** `definition`: the text of a partner's org definition file. */
+  | { kind: 'add-org'; definition: string }
+  | { kind: 'remove-org'; mspId: string }
+  | { kind: 'capability'; level: 'Channel' | 'Orderer' | 'Application'; name: string; enabled: boolean };
+
+export interface ProposeUpdateRequest {
+  edit: ChannelEdit;
+  description: string;
+  /** ISO date-time; default: 7 days from now. */
+  deadline?: string;
+}
+
+/** One signature in a bundle, as this console verified it against the channel's MSPs. */
+export interface BundleSignatureView {
+  mspId: string;
+  subject: string;
+  certFingerprint: string;
+  signedAt?: string;
+  /** A valid admin signature (it counts toward the modification policies). */
+  valid: boolean;
+  isAdmin: boolean;
+  /** Why it does not count. */
+  reason?: string;
+}
+
+/** One modification policy the update must satisfy. */
+export interface SignatureRequirementView {
+  /** e.g. /Channel/Orderer/Admins */
+  policy: string;
+  /** e.g. "MAJORITY Admins" */
+  rule: string;
+  satisfied: boolean;
+  /** ImplicitMeta policies: sub-policies needed, out of, satisfied so far. */
+  threshold?: { needed: number; of: number; have: number };
+  signedBy: string[];
+  /** Orgs whose admins could still sign. */
+  candidates: string[];
+  /** More signatures needed (null: cannot be satisfied by the channel's orgs). */
+  needMore: number | null;
+  /** The changed config elements this policy guards. */
+  guards: string[];
+  /** The whole requirement in one sentence. */
+  summary: string;
+}
+
+/** What the acting org may do with the bundle. */
+export interface BundleActingView {
+  mspId: string;
+  isMember: boolean;
+  hasSigned: boolean;
+  /** Its admin's signature would count toward a policy that is not yet satisfied. */
+  signatureNeeded: boolean;
+  canSign: boolean;
+  /** Why signing is refused (already signed, not a member, invalid bundle). */
+  signRefusal?: string;
+}
+
+/** A bundle reviewed against the channel's current config (what every update screen shows). */
+export interface BundleReview {
+  channel: string;
+  description: string;
+  proposer: { mspId: string; subject?: string };
+  createdAt: string;
+  deadline: string;
+  /** Config sequence the update was computed against, and the channel's sequence now. */
+  baseSequence?: number;
+  currentSequence: number;
+  configUpdateSha256: string;
+  verification: {
+    valid: boolean;
+    problems: string[];
+    expired: boolean;
+    stale: boolean;
+    tampered: boolean;
+  };
+  /** The change in plain language, recomputed by this console from the update bytes. */
+  impact: string[];
+  /** True when the proposer's own impact lines (in the file) differ from what this console computed. */
+  impactDiffers: boolean;
+  signatures: BundleSignatureView[];
+  requirements: SignatureRequirementView[];
+  /** The signatures satisfy every modification policy (and the bundle is valid): it can be submitted. */
+  satisfied: boolean;
+  /** Orgs whose admins could still sign. */
+  missingOrgs: string[];
+  acting: BundleActingView;
+}
+
+/** `channel:propose-update` and `channel:sign-bundle`: the bundle file to download and its review. */
+export interface BundleFile {
+  /** The bundle as JSON text: offer it as a download. */
+  bundleJson: string;
+  /** A suggested file name. */
+  fileName: string;
+  review: BundleReview;
+}
+
+/** `channel:submit-bundle`: the update is in a new config block every running peer serves. */
+export interface BundleSubmitResult {
+  channel: string;
+  blockNumber: number;
+  sequence: number;
+  peers: Array<{ peerId: string; blockNumber: number }>;
+  submittedBy: string;
+  description: string;
+}
+
+/** Details of a refused bundle (error `details` of review/sign/submit). */
+export interface BundleRefusalDetails {
+  kind: 'bundle-refused';
+  problems: string[];
+  missingOrgs: string[];
 }

@@ -41,6 +41,11 @@ function fakeServices(): ConsoleApiServices {
     exportOrgDefinition: unused,
     channelConfig: unused,
     chaincodeInfo: unused,
+    proposeChannelUpdate: unused,
+    reviewUpdateBundle: unused,
+    signUpdateBundle: unused,
+    submitUpdateBundle: unused,
+    importOrgDefinition: unused,
   };
 }
 

@@ -26,4 +26,10 @@ export class ChannelPage {
       await expect(this.page.getByTestId('capabilities-channel')).toContainText('V3_0');
     });
   }
+
+  async expectBatchTimeout(timeout: string): Promise<void> {
+    await test.step(`the batch timeout is ${timeout}`, async () => {
+      await expect(this.page.getByTestId('batch-timeout')).toHaveText(timeout, { timeout: 30_000 });
+    });
+  }
 }

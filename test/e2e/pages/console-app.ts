@@ -1,6 +1,7 @@
 import { expect, test, type Locator, type Page, type TestInfo } from '@playwright/test';
 import { ChaincodePage } from './chaincode-page';
 import { ChannelPage } from './channel-page';
+import { ChannelUpdatesPage } from './channel-updates-page';
 import { IdentitiesPage } from './identities-page';
 import { NodesPage } from './nodes-page';
 import { OverviewPage } from './overview-page';
@@ -67,6 +68,11 @@ export class ConsoleApp {
   async openChannel(): Promise<ChannelPage> {
     await this.navigate('nav-channel', 'Channel');
     return new ChannelPage(this.page);
+  }
+
+  async openChannelUpdates(): Promise<ChannelUpdatesPage> {
+    await this.navigate('nav-channel-updates', 'Channel updates');
+    return new ChannelUpdatesPage(this.page);
   }
 
   async openChaincode(): Promise<ChaincodePage> {

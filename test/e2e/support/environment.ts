@@ -13,6 +13,8 @@ export const E2E_ENV = {
   loginUrl: 'MEDFABRIC_E2E_LOGIN_URL',
   token: 'MEDFABRIC_E2E_TOKEN',
   stateDir: 'MEDFABRIC_E2E_STATE_DIR',
+  /** Test-only control endpoint of the global setup (POST /demo: a known workload). */
+  controlUrl: 'MEDFABRIC_E2E_CONTROL_URL',
 } as const;
 
 export interface RealConsole {

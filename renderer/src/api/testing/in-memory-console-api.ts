@@ -2,7 +2,11 @@
 // see is exactly what the transports deliver (validation, envelopes, ApiError), minus the wire.
 import { createApiClient } from '../../../../electron/api/client';
 import type { ApiEventName, ApiEvents } from '../../../../electron/api/contract';
-import { createApiHandlers, type ConsoleApiServices } from '../../../../electron/api/handlers';
+import {
+  createApiHandlers,
+  type ConsoleApiServices,
+  type LedgerApiServices,
+} from '../../../../electron/api/handlers';
 import type { NetworkController } from '../../../../electron/services/runtime/types';
 import type { ConsoleApi, EventConnectionState } from '../console-api';
 
@@ -13,8 +17,9 @@ export interface InMemoryConsoleApi extends ConsoleApi {
 export function createInMemoryConsoleApi(
   controller: NetworkController,
   services?: ConsoleApiServices,
+  ledger?: LedgerApiServices,
 ): InMemoryConsoleApi {
-  const handlers = createApiHandlers(controller, services);
+  const handlers = createApiHandlers(controller, services, ledger);
   const connectionListeners = new Set<(state: EventConnectionState) => void>();
   let connection: EventConnectionState = 'open';
   return {
