@@ -7,6 +7,7 @@ import path from 'node:path';
 import { icd10Category, randomUnit } from '../../../chaincode/src/lib/claim-crypto';
 import { AutomaticAdjudicator } from '../claims/automatic-adjudicator';
 import { HospitalDiagnosisVault, InsurerClaimKeys } from '../claims/claim-secrets';
+import { retryOnReadConflict } from '../gateway/gateway-client';
 import { MedfabricClient, issueMedfabricClient, peerOrgOf } from '../medfabric/medfabric-client';
 import type { NetworkRuntime } from '../runtime/network-runtime';
 import { DEMO_PRODUCTS, ICD10_CATALOG } from './icd10-catalog';
@@ -182,10 +183,13 @@ export async function generateDemoActivity(
       const claimIds = [`${runTag}-claim-${i}`];
       if (i % 5 === 0) claimIds.push(`${runTag}-claim-${i}-again`); // a duplicate bill: held for review
       for (const claimId of claimIds) {
-        await doctor.submit('Claims', 'FileClaim', [claimId, recordId, policyId, items], {
-          transientData: { claimBlind: Buffer.from(randomUnit(n).toString()) },
-          endorsingOrganizations: [hospital.mspId, regulator.mspId],
-        });
+        // The adjudicator may be settling this patient's previous claim in the same block.
+        await retryOnReadConflict(() =>
+          doctor.submit('Claims', 'FileClaim', [claimId, recordId, policyId, items], {
+            transientData: { claimBlind: Buffer.from(randomUnit(n).toString()) },
+            endorsingOrganizations: [hospital.mspId, regulator.mspId],
+          }),
+        );
         filed.push(claimId);
       }
 

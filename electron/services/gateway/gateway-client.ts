@@ -10,6 +10,7 @@ import {
   hash,
   type Gateway,
 } from '@hyperledger/fabric-gateway';
+import { peer } from '@hyperledger/fabric-protos';
 import { withSigner, type SigningIdentity } from '../fabric/proposal';
 
 export interface PeerEndpoint {
@@ -39,6 +40,8 @@ export class FabricCallError extends Error {
     message: string,
     readonly grpcCode?: number,
     readonly transactionId?: string,
+    /** The peer's validation code when the transaction was ordered but not committed. */
+    readonly validationCode?: number,
   ) {
     super(message);
     this.name = 'FabricCallError';
@@ -108,10 +111,13 @@ export function describeFabricError(error: unknown, endpoint: PeerEndpoint, acti
     );
   }
   if (error instanceof CommitError) {
+    const name =
+      Object.entries(peer.TxValidationCode).find(([, value]) => value === error.code)?.[0] ?? 'unknown';
     return new FabricCallError(
-      `${action}: transaction ${error.transactionId} was not committed (validation code ${error.code})`,
+      `${action}: transaction ${error.transactionId} was not committed (validation code ${error.code} ${name})`,
       undefined,
       error.transactionId,
+      error.code,
     );
   }
   if (error instanceof GatewayError) {
@@ -155,6 +161,23 @@ export async function retryWhileDiscovering<T>(
     } catch (error) {
       if (!isDiscoveryWarmingUp(error) || Date.now() > deadline) throw error;
       await new Promise((resolve) => setTimeout(resolve, intervalMs));
+    }
+  }
+}
+
+/**
+ * Resubmits a transaction that lost an MVCC read conflict to a concurrent one (it read keys that
+ * changed before it committed). Only for transactions that are safe to repeat, e.g. keyed by an id
+ * the caller chose, since the conflicting attempt wrote nothing.
+ */
+export async function retryOnReadConflict<T>(action: () => Promise<T>, attempts = 3): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await action();
+    } catch (error) {
+      const conflict =
+        error instanceof FabricCallError && error.validationCode === peer.TxValidationCode.MVCC_READ_CONFLICT;
+      if (!conflict || attempt >= attempts) throw error;
     }
   }
 }
