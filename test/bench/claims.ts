@@ -32,6 +32,9 @@ export interface ClaimsBenchResult {
   keyBits: number;
   modPowUnitMs: number;
   noopCeilingPerSecond: number;
+  /** Chaincode CPU of a no-op transaction per endorser: the fixed per-transaction cost. */
+  noopCpuMsPerEndorser: number;
+  noopUnits: number;
   byK: Array<{
     k: number;
     endToEnd: LatencySummary & { concurrency: number; ratioToNoopCeiling: number };
@@ -137,9 +140,21 @@ export async function runClaimsBench(
     const modPowUnitMs = median(unitSamples);
 
     const noop = noopSubmitter(runtime);
+    // The fixed cost of any transaction in a Node chaincode server (shim, gRPC, contract routing),
+    // measured on the same endorsers: a no-op Ping (hospital peer submits; regulator co-endorses).
+    const noopEndorsers = [hospital, regulator].map((org) => world.chaincodePid(org));
+    const noopBefore = await Promise.all(noopEndorsers.map(cpuMs));
+    for (let i = 0; i < options.claimsPerCpuSample; i++) await noop.submit();
+    const noopAfter = await Promise.all(noopEndorsers.map(cpuMs));
+    const noopCpuMsPerEndorser =
+      noopAfter.reduce((sum, v, i) => sum + v - (noopBefore[i] ?? 0), 0) /
+      noopEndorsers.length /
+      options.claimsPerCpuSample;
     const ceiling = await closedLoop(noop.submit, options.ceilingConcurrency, options.durationMs);
     noop.close();
-    log(`no-op ceiling ${ceiling.perSecond} tx/s; modPow unit ${modPowUnitMs.toFixed(1)} ms`);
+    log(
+      `no-op ceiling ${ceiling.perSecond} tx/s; modPow unit ${modPowUnitMs.toFixed(1)} ms; no-op chaincode CPU ${noopCpuMsPerEndorser.toFixed(1)} ms`,
+    );
 
     const adjudicator = new AutomaticAdjudicator({
       connection: world.connect(insurer, adjuster),
@@ -297,6 +312,8 @@ export async function runClaimsBench(
       keyBits: KEY_BITS,
       modPowUnitMs: Math.round(modPowUnitMs * 100) / 100,
       noopCeilingPerSecond: ceiling.perSecond,
+      noopCpuMsPerEndorser: Math.round(noopCpuMsPerEndorser * 10) / 10,
+      noopUnits: Math.round((noopCpuMsPerEndorser / modPowUnitMs) * 100) / 100,
       byK,
     };
   } finally {
