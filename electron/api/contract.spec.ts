@@ -33,6 +33,7 @@ describe('API contract types', () => {
       | 'network:status'
       | 'network:up'
       | 'network:down'
+      | 'network:cancel'
       | 'node:start'
       | 'node:stop'
       | 'node:restart'

@@ -291,6 +291,7 @@ export const apiChannels = {
   'network:status': channel<NetworkStatus>()(noArgumentsSchema),
   'network:up': channel<NetworkStatus>()(noArgumentsSchema),
   'network:down': channel<null>()(noArgumentsSchema),
+  'network:cancel': channel<{ cancelled: boolean }>()(noArgumentsSchema),
   'node:start': channel<NodeStatus>()(nodeArgumentsSchema),
   'node:stop': channel<NodeStatus>()(nodeArgumentsSchema),
   'node:restart': channel<NodeStatus>()(nodeArgumentsSchema),

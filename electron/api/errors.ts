@@ -9,6 +9,7 @@ export const API_ERROR_CODES = [
   'forbidden',
   'not-found',
   'conflict',
+  'cancelled',
   'unavailable',
   'timeout',
   'payload-too-large',

@@ -160,6 +160,7 @@ export function createApiHandlers(
     // Progress reaches clients through the runtime's `progress` event (see subscribe), so `up` is
     // called without a callback to avoid delivering every step twice.
     'network:up': () => controller.up(),
+    'network:cancel': async () => ({ cancelled: controller.cancel() }),
     'network:down': async () => {
       await controller.down();
       return null;

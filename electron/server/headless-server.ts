@@ -53,6 +53,7 @@ const STATUS_BY_CODE: Record<ApiErrorCode, number> = {
   'not-found': 404,
   'unknown-channel': 404,
   conflict: 409,
+  cancelled: 409,
   'payload-too-large': 413,
   internal: 500,
   unavailable: 503,

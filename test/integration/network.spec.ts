@@ -160,6 +160,40 @@ describe('sandbox network', () => {
     ).rejects.toThrow(/already deployed/);
   });
 
+  it('cancels a chaincode deployment at a step boundary; deploying the same version again resumes it', async () => {
+    const before = (await api('network:status')).chaincodes.find((cc) => cc.name === 'probe');
+    const deployment = api('chaincode:deploy', {
+      path: PROBE_FOLDER,
+      name: 'probe',
+      version: 'cancelled-once',
+    }).then(
+      () => undefined,
+      (error: unknown) => error,
+    );
+    // A readiness probe, not a sleep: cancel answers true as soon as the deployment is running.
+    await eventually(
+      async () => ((await api('network:cancel')).cancelled ? true : undefined),
+      30_000,
+      'a running deployment',
+    );
+    const failure = await deployment;
+    expect(failure).toBeInstanceOf(ApiCallError);
+    expect((failure as ApiCallError).code).toBe('cancelled');
+    expect((failure as Error).message).toMatch(/cancelled before/);
+    expect((await api('network:status')).chaincodes.find((cc) => cc.name === 'probe')?.sequence).toBe(
+      before?.sequence,
+    );
+    expect((await api('network:cancel')).cancelled).toBe(false);
+
+    const resumed = await api('chaincode:deploy', {
+      path: PROBE_FOLDER,
+      name: 'probe',
+      version: 'cancelled-once',
+    });
+    expect(resumed.sequence).toBe((before?.sequence ?? 0) + 1);
+    expect(await probeRead('hospital', 'cross-peer')).toMatch(/^written-at-/);
+  });
+
   it('notices a peer killed with SIGKILL, restarts it, and the peer catches up', async () => {
     const insurer = peerByRole('insurer');
     const before = (await api('network:status')).nodes.find((n) => n.id === insurer.id);

@@ -160,6 +160,11 @@ export class FakeNetworkController implements NetworkController {
     return SAMPLE_PEER_METRICS;
   }
 
+  cancel(): boolean {
+    this.record('cancel', []);
+    return false;
+  }
+
   async deployChaincode(request: ChaincodeDeployRequest): Promise<ChaincodeStatus> {
     this.record('deployChaincode', [request]);
     await this.pause();

@@ -70,6 +70,9 @@ export class SwitchableController<R extends NetworkController> implements Networ
   metrics(nodeId: string): Promise<string> {
     return this.runtime.metrics(nodeId);
   }
+  cancel(): boolean {
+    return this.runtime.cancel();
+  }
   deployChaincode(request: ChaincodeDeployRequest): Promise<ChaincodeStatus> {
     return this.runtime.deployChaincode(request);
   }

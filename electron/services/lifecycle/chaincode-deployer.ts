@@ -111,7 +111,7 @@ export class ChaincodeDeployer {
       scripts?: Record<string, string>;
     };
     if (manifest.scripts?.build) {
-      this.runtime.progress('Building chaincode', folder);
+      this.runtime.step('Building chaincode', folder);
       await execCommand('npm', ['run', 'build'], { cwd: folder, timeoutMs: 10 * 60_000 });
     }
     const main = path.join(folder, manifest.main ?? 'index.js');
@@ -161,7 +161,7 @@ export class ChaincodeDeployer {
       try {
         const installed = await client.queryInstalled();
         if (!installed.some((cc) => cc.packageId === pkg.packageId)) {
-          runtime.progress('Installing chaincode', `${label} on ${peer.id}`);
+          runtime.step('Installing chaincode', `${label} on ${peer.id}`);
           await client.installChaincode(pkg.bytes);
         }
       } finally {
@@ -194,7 +194,7 @@ export class ChaincodeDeployer {
       if (current) {
         ({ pkg, slot } = await this.packageAndInstall(request.name, current.version));
         const packageId = pkg.packageId;
-        runtime.progress(
+        runtime.step(
           'Approving chaincode',
           `${request.name} sequence ${current.sequence} (committed) for ${org.mspId}`,
         );
@@ -258,17 +258,14 @@ export class ChaincodeDeployer {
       initRequired: false,
     };
     for (const org of this.topology.peerOrgs) {
-      runtime.progress(
-        'Approving chaincode',
-        `${request.name} sequence ${definition.sequence} for ${org.mspId}`,
-      );
+      runtime.step('Approving chaincode', `${request.name} sequence ${definition.sequence} for ${org.mspId}`);
       await this.withGateway(runtime.firstPeerOf(org), (connection) =>
         retryWhileDiscovering(() =>
           approveForMyOrg(connection, runtime.channel, definition, recorded.packageId),
         ),
       );
     }
-    runtime.progress('Committing chaincode', `${request.name} sequence ${definition.sequence}`);
+    runtime.step('Committing chaincode', `${request.name} sequence ${definition.sequence}`);
     await this.withGateway(anchorPeer, (connection) =>
       retryWhileDiscovering(() =>
         commitDefinition(
@@ -325,12 +322,12 @@ export class ChaincodeDeployer {
       );
       for (const org of this.topology.peerOrgs) {
         if (approvals[org.mspId]) continue;
-        runtime.progress('Approving chaincode', `${label} sequence ${definition.sequence} for ${org.mspId}`);
+        runtime.step('Approving chaincode', `${label} sequence ${definition.sequence} for ${org.mspId}`);
         await this.withGateway(runtime.firstPeerOf(org), (connection) =>
           approveForMyOrg(connection, channel, definition, pkg.packageId),
         );
       }
-      runtime.progress('Committing chaincode', `${label} sequence ${definition.sequence}`);
+      runtime.step('Committing chaincode', `${label} sequence ${definition.sequence}`);
       await this.withGateway(anchorPeer, (connection) =>
         retryWhileDiscovering(() =>
           commitDefinition(
@@ -413,10 +410,7 @@ export class ChaincodeDeployer {
           probe: () => probeTcp(port),
         });
         if (managed.status().state !== 'running') {
-          this.runtime.progress(
-            'Starting chaincode service',
-            `${chaincode.name} for ${peer.id} on port ${port}`,
-          );
+          this.runtime.step('Starting chaincode service', `${chaincode.name} for ${peer.id} on port ${port}`);
           await managed.start();
         }
       }),

@@ -85,6 +85,26 @@ export interface NetworkRecord {
 
 export const ADMIN_USER = 'Admin';
 
+/** A long operation stopped at a step boundary on request; what it already did stays done. */
+export class OperationCancelledError extends Error {
+  readonly code = 'cancelled';
+  constructor(operation: string, nextStep: string) {
+    super(
+      `${operation} cancelled before "${nextStep}"; what it finished stays in place (started nodes keep running, ` +
+        'approvals stay on the channel): run it again to resume, or bring the network down',
+    );
+    this.name = 'OperationCancelledError';
+  }
+}
+
+export class OperationBusyError extends Error {
+  readonly code = 'conflict';
+  constructor(running: string, requested: string) {
+    super(`${running} is still running; wait for it or cancel it before starting ${requested}`);
+    this.name = 'OperationBusyError';
+  }
+}
+
 export class NetworkRuntime implements NetworkController {
   readonly topology: Topology;
   readonly layout: StateLayout;
@@ -96,6 +116,7 @@ export class NetworkRuntime implements NetworkController {
   private state: NetworkState = 'down';
   readonly deployer: ChaincodeDeployer;
   private releaseLock: (() => Promise<void>) | undefined;
+  private operation: { name: string; cancelled: boolean } | undefined;
   private statusWrite: Promise<void> = Promise.resolve();
 
   constructor(private readonly options: NetworkRuntimeOptions) {
@@ -126,6 +147,31 @@ export class NetworkRuntime implements NetworkController {
   progress(step: string, detail?: string): void {
     const event: ProgressEvent = { step, detail };
     this.events.emit('progress', event);
+  }
+
+  /** A step of a long operation: where a requested cancellation takes effect. */
+  step(step: string, detail?: string): void {
+    if (this.operation?.cancelled) throw new OperationCancelledError(this.operation.name, step);
+    this.progress(step, detail);
+  }
+
+  /** Runs one long operation at a time (up, a chaincode deployment), so it can be cancelled. */
+  private async runOperation<T>(name: string, body: () => Promise<T>): Promise<T> {
+    if (this.operation) throw new OperationBusyError(this.operation.name, name);
+    this.operation = { name, cancelled: false };
+    try {
+      return await body();
+    } finally {
+      this.operation = undefined;
+    }
+  }
+
+  /** Asks the running long operation to stop before its next step; false when none runs. */
+  cancel(): boolean {
+    if (!this.operation) return false;
+    this.operation.cancelled = true;
+    this.progress('Cancelling', `${this.operation.name} stops before its next step`);
+    return true;
   }
 
   // ---- crypto material and identities -------------------------------------------------------
@@ -263,7 +309,7 @@ export class NetworkRuntime implements NetworkController {
       if (this.processes.get(nodeId)?.pid !== undefined) continue;
       const pid = Number((await readFile(path.join(this.layout.runDir, file), 'utf8')).trim());
       if (Number.isInteger(pid) && pid > 0 && (await isOurProcess(pid, nodeId, this.layout.root))) {
-        this.progress('Reclaiming', `stopping ${nodeId} (pid ${pid}) left by a previous run`);
+        this.step('Reclaiming', `stopping ${nodeId} (pid ${pid}) left by a previous run`);
         process.kill(pid, 'SIGTERM');
         const deadline = Date.now() + this.policy.stopGraceMs;
         while (isAlive(pid) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
@@ -356,7 +402,7 @@ export class NetworkRuntime implements NetworkController {
       [node.adminPort, 'channel participation admin endpoint'],
       [node.chaincodePort, 'chaincode listener'],
     ]);
-    this.progress('Starting node', node.id);
+    this.step('Starting node', node.id);
     await managed.start();
   }
 
@@ -374,7 +420,7 @@ export class NetworkRuntime implements NetworkController {
   /** This member runs the ordering service: genesis block, orderers joined, a Raft leader. */
   private async startOrderingService(): Promise<Uint8Array> {
     const record = this.networkRecord;
-    this.progress('Genesis block', `channel ${this.channel}`);
+    this.step('Genesis block', `channel ${this.channel}`);
     const channelMaterial: Record<string, OrgChannelMaterial> = {};
     for (const org of this.topology.orgs) {
       channelMaterial[org.mspId] = { channelMspDir: this.orgMaterial(org.mspId).channelMspDir };
@@ -397,13 +443,13 @@ export class NetworkRuntime implements NetworkController {
     for (const node of this.topology.orderers) {
       const info = await osnChannelInfo(`127.0.0.1:${node.adminPort}`, tls, this.channel);
       if (!info) {
-        this.progress('Joining orderer', `${node.id} → ${this.channel}`);
+        this.step('Joining orderer', `${node.id} → ${this.channel}`);
         await osnJoinChannel(`127.0.0.1:${node.adminPort}`, tls, block);
       }
       if (!record.ordererJoined.includes(node.id)) record.ordererJoined.push(node.id);
     }
     await this.saveRecord();
-    this.progress('Raft', `waiting for a leader of ${this.channel}`);
+    this.step('Raft', `waiting for a leader of ${this.channel}`);
     await waitFor(
       () =>
         probeRaftLeader(
@@ -426,7 +472,7 @@ export class NetworkRuntime implements NetworkController {
     const org = this.topology.peerOrgs[0];
     if (!external || !orderer || !org)
       throw new Error('the profile names no external orderer and no peer org');
-    this.progress('Fetching genesis block', `${this.channel} from ${orderer.address}`);
+    this.step('Fetching genesis block', `${this.channel} from ${orderer.address}`);
     const tlsRootCertPem = await readFile(path.resolve(external.tlsCaFile), 'utf8');
     return fetchBlock(
       { address: orderer.address, tlsRootCertPem },
@@ -439,6 +485,10 @@ export class NetworkRuntime implements NetworkController {
   // ---- NetworkController --------------------------------------------------------------------
 
   async up(onProgress?: (event: ProgressEvent) => void): Promise<NetworkStatus> {
+    return this.runOperation('network up', () => this.upSteps(onProgress));
+  }
+
+  private async upSteps(onProgress?: (event: ProgressEvent) => void): Promise<NetworkStatus> {
     const listener = onProgress ? this.on('progress', onProgress) : undefined;
     try {
       await mkdir(this.layout.root, { recursive: true });
@@ -454,7 +504,7 @@ export class NetworkRuntime implements NetworkController {
         try {
           const channels = await client.listChannels();
           if (!channels.includes(this.channel)) {
-            this.progress('Joining peer', `${node.id} → ${this.channel}`);
+            this.step('Joining peer', `${node.id} → ${this.channel}`);
             await client.joinChannel(block);
           }
         } finally {
@@ -484,7 +534,7 @@ export class NetworkRuntime implements NetworkController {
       await this.deployer.startRecordedServices();
       for (const org of this.topology.profile.peerOrgs) {
         if (!org.fabricCa) continue;
-        this.progress('Starting Fabric CA', `${org.mspId} on port ${org.fabricCa.port}`);
+        this.step('Starting Fabric CA', `${org.mspId} on port ${org.fabricCa.port}`);
         await startFabricCa(this, { org: org.mspId, ...org.fabricCa });
       }
       this.state = 'up';
@@ -522,7 +572,9 @@ export class NetworkRuntime implements NetworkController {
     if (recorded?.version === request.version) {
       throw new Error(`${request.name} version ${request.version} is already deployed; choose a new version`);
     }
-    const deployed = await this.deployer.deploy({ ...request, consortium: recorded?.consortium });
+    const deployed = await this.runOperation(`deployment of ${request.name} ${request.version}`, () =>
+      this.deployer.deploy({ ...request, consortium: recorded?.consortium }),
+    );
     return {
       name: deployed.name,
       version: deployed.version,
@@ -591,7 +643,7 @@ export class NetworkRuntime implements NetworkController {
       peerJoined: [],
       chaincodes: {},
     };
-    this.progress('Crypto material', 'creating or checking org CAs, node and admin identities');
+    this.step('Crypto material', 'creating or checking org CAs, node and admin identities');
     await this.ensureCrypto();
   }
 

@@ -123,5 +123,7 @@ export interface NetworkController {
   metrics(nodeId: string): Promise<string>;
   /** Installs, approves and commits a chaincode folder (a new version bumps the sequence). */
   deployChaincode(request: ChaincodeDeployRequest): Promise<ChaincodeStatus>;
+  /** Stops the running long operation (up, a deployment) before its next step; false when none runs. */
+  cancel(): boolean;
   on<E extends keyof RuntimeEvents>(event: E, listener: (payload: RuntimeEvents[E]) => void): Disposable;
 }

@@ -83,6 +83,23 @@ describe('useNetworkStore', () => {
     expect(store.error).toBeNull();
   });
 
+  it('cancels the running operation through the API and reports a cancelled up in words', async () => {
+    const store = useNetworkStore();
+    await store.hydrate();
+    const upStarted = deferred<void>();
+    controller.up = async () => {
+      upStarted.resolve();
+      throw new ApiError('cancelled', 'network up cancelled before "Starting node"');
+    };
+    const running = store.up();
+    await upStarted.promise;
+    await store.cancel();
+    await running;
+    expect(controller.calls.map((call) => call.method)).toContain('cancel');
+    expect(store.error).toMatchObject({ code: 'cancelled', remedy: expect.stringContaining('Run it again') });
+    expect(store.pendingNetworkAction).toBeNull();
+  });
+
   it('rolls back and explains what failed and what to do', async () => {
     const store = useNetworkStore();
     await store.hydrate();

@@ -141,6 +141,15 @@ export const useNetworkStore = defineStore('network', () => {
     }
   }
 
+  /** Asks the running long operation (bringing the network up) to stop before its next step. */
+  async function cancel(): Promise<void> {
+    try {
+      await api.call('network:cancel');
+    } catch (failure) {
+      error.value = describeError('Could not cancel', failure);
+    }
+  }
+
   return {
     status,
     loading,
@@ -158,6 +167,7 @@ export const useNetworkStore = defineStore('network', () => {
     clearError,
     up: () => runNetworkAction('up'),
     down: () => runNetworkAction('down'),
+    cancel,
     startNode: (nodeId: string) => runNodeAction('start', nodeId),
     stopNode: (nodeId: string) => runNodeAction('stop', nodeId),
     restartNode: (nodeId: string) => runNodeAction('restart', nodeId),

@@ -20,6 +20,7 @@ const REMEDIES: Record<ApiErrorCode, string> = {
   'not-found':
     'What you asked for is not part of this network (any more). Refresh the page and check the name.',
   conflict: 'Another operation is still running or a port is taken. Wait for it to finish, then try again.',
+  cancelled: 'The operation stopped at your request. Run it again to finish it, or bring the network down.',
   unavailable:
     'Check that the network is up (Overview) and the console server is reachable from this machine, then try again.',
   timeout: 'The node did not answer in time. Read its log on the Nodes page for the cause, then try again.',
