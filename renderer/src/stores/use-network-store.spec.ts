@@ -86,9 +86,9 @@ describe('useNetworkStore', () => {
   it('cancels the running operation through the API and reports a cancelled up in words', async () => {
     const store = useNetworkStore();
     await store.hydrate();
-    const upStarted = deferred<void>();
+    const upStarted = deferred<true>();
     controller.up = async () => {
-      upStarted.resolve();
+      upStarted.resolve(true);
       throw new ApiError('cancelled', 'network up cancelled before "Starting node"');
     };
     const running = store.up();
