@@ -1,6 +1,7 @@
 // What the ledger, dashboard and audit channels return. Imported by the API contract and the
 // renderer, so: types only, no Node imports. ledger-service.spec.ts checks the audit types match.
 
+import type { AuditReport } from '../ledger/audit-types';
 export type DashboardKind = 'hospital' | 'insurer' | 'regulator';
 
 /** Inclusive calendar days, 'YYYY-MM-DD' (UTC, as the transaction timestamps are). */
@@ -236,78 +237,5 @@ export interface AuditDownload {
   html: string;
 }
 
-// ---- the integrity audit's report (same shape as ledger/integrity-audit.ts, which imports Node) ----
-
-export type AuditCheck =
-  | 'sequence'
-  | 'previous-hash'
-  | 'data-hash'
-  | 'signature'
-  | 'certificate'
-  | 'last-config'
-  | 'config'
-  | 'decode'
-  | 'file-structure'
-  | 'truncated-tail'
-  | 'head'
-  | 'index'
-  | 'source';
-
-export interface AuditFinding {
-  /** null when the finding is not about one block (e.g. an empty source). */
-  blockNumber: number | null;
-  check: AuditCheck;
-  severity: 'error' | 'warning';
-  message: string;
-  expected?: string;
-  actual?: string;
-  /** file@offset for block files. */
-  location?: string;
-}
-
-export interface AuditedBlock {
-  number: number;
-  headerHash: string;
-  previousHash: string;
-  dataHash: string;
-  txCount: number;
-  isConfig: boolean;
-  validSignatures: number;
-  signers: string[];
-  ok: boolean;
-  location?: string;
-}
-
-export interface AuditReport {
-  format: 'medfabric-ledger-audit';
-  version: 1;
-  source: { kind: 'peer' | 'files'; description: string; files: string[] };
-  channel: string | null;
-  startedAt: string;
-  finishedAt: string;
-  ok: boolean;
-  summary: {
-    blocks: number;
-    firstBlock: number | null;
-    lastBlock: number | null;
-    transactions: number;
-    headerLinksChecked: number;
-    dataHashesChecked: number;
-    signedBlocks: number;
-    signaturesVerified: number;
-    unsignedBlocks: number;
-    configBlocks: number;
-    errors: number;
-    warnings: number;
-  };
-  /** Header hash of the last block audited. */
-  headHash: string | null;
-  configs: Array<{
-    blockNumber: number;
-    sequence: number;
-    ordererMspIds: string[];
-    applicationMspIds: string[];
-  }>;
-  findings: AuditFinding[];
-  blocks: AuditedBlock[];
-}
+// The integrity audit's report (types only, shared with the audit itself).
+export type { AuditCheck, AuditFinding, AuditedBlock, AuditReport } from '../ledger/audit-types';

@@ -18,80 +18,9 @@ import { blockDataHash, blockHeaderBytes, blockHeaderHash } from './block-hash';
 import type { ChannelConfigInfo, MspInfo } from './channel-config';
 import type { LedgerIndex } from './ledger-index';
 import { rawBlockFromBytes, toHex, type RawBlock } from './raw-block';
+import type { AuditCheck, AuditFinding, AuditedBlock, AuditReport } from './audit-types';
 
-export type AuditCheck =
-  | 'sequence'
-  | 'previous-hash'
-  | 'data-hash'
-  | 'signature'
-  | 'certificate'
-  | 'last-config'
-  | 'config'
-  | 'decode'
-  | 'file-structure'
-  | 'truncated-tail'
-  | 'head'
-  | 'index'
-  | 'source';
-
-export interface AuditFinding {
-  /** null when the finding is not about one block (e.g. an empty source). */
-  blockNumber: number | null;
-  check: AuditCheck;
-  severity: 'error' | 'warning';
-  message: string;
-  expected?: string;
-  actual?: string;
-  /** file@offset for block files. */
-  location?: string;
-}
-
-export interface AuditedBlock {
-  number: number;
-  headerHash: string;
-  previousHash: string;
-  dataHash: string;
-  txCount: number;
-  isConfig: boolean;
-  validSignatures: number;
-  signers: string[];
-  ok: boolean;
-  location?: string;
-}
-
-export interface AuditReport {
-  format: 'medfabric-ledger-audit';
-  version: 1;
-  source: { kind: 'peer' | 'files'; description: string; files: string[] };
-  channel: string | null;
-  startedAt: string;
-  finishedAt: string;
-  ok: boolean;
-  summary: {
-    blocks: number;
-    firstBlock: number | null;
-    lastBlock: number | null;
-    transactions: number;
-    headerLinksChecked: number;
-    dataHashesChecked: number;
-    signedBlocks: number;
-    signaturesVerified: number;
-    unsignedBlocks: number;
-    configBlocks: number;
-    errors: number;
-    warnings: number;
-  };
-  /** Header hash of the last block audited. */
-  headHash: string | null;
-  configs: Array<{
-    blockNumber: number;
-    sequence: number;
-    ordererMspIds: string[];
-    applicationMspIds: string[];
-  }>;
-  findings: AuditFinding[];
-  blocks: AuditedBlock[];
-}
+export type { AuditCheck, AuditFinding, AuditedBlock, AuditReport } from './audit-types';
 
 export interface ChainAuditorOptions {
   /** Config in force before the first audited block (needed when the audit does not start at block 0). */
