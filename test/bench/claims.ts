@@ -19,6 +19,10 @@ import { HospitalDiagnosisVault, InsurerClaimKeys } from '../../electron/service
 import type { SigningIdentity } from '../../electron/services/fabric/proposal';
 import type { GatewayConnection } from '../../electron/services/gateway/gateway-client';
 import { serviceNodeId } from '../../electron/services/lifecycle/chaincode-deployer';
+import {
+  MedfabricClient,
+  type MedfabricContractName,
+} from '../../electron/services/medfabric/medfabric-client';
 import type { NetworkRuntime } from '../../electron/services/runtime/network-runtime';
 import type { OrgTopology } from '../../electron/services/runtime/profile';
 import { noopSubmitter } from './network';
@@ -79,22 +83,34 @@ class ClaimsWorld {
     return connection;
   }
 
+  /** One client (one Gateway connection) per org and identity: no TLS handshake inside the measured loop. */
+  private readonly clients = new Map<string, MedfabricClient>();
+
   async submit(
     org: OrgTopology,
     identity: SigningIdentity,
-    contract: string,
+    contract: MedfabricContractName,
     fn: string,
     args: string[],
     transient?: Record<string, Uint8Array>,
   ): Promise<void> {
-    await this.connect(org, identity)
-      .gateway.getNetwork(this.runtime.channel)
-      .getContract('medfabric', contract)
-      .submit(fn, { arguments: args, transientData: transient });
+    const key = `${org.mspId}\n${identity.mspId}\n${identity.certPem}`;
+    let client = this.clients.get(key);
+    if (!client) {
+      client = new MedfabricClient(
+        this.runtime,
+        this.runtime.firstPeerOf(org),
+        identity,
+        `${identity.mspId} via ${org.mspId}`,
+      );
+      this.clients.set(key, client);
+    }
+    await client.submit(contract, fn, args, transient ? { transientData: transient } : {});
   }
 
   close(): void {
     for (const connection of this.connections) connection.close();
+    for (const client of this.clients.values()) client.close();
   }
 
   chaincodePid(org: OrgTopology): number {

@@ -13,13 +13,13 @@ import {
 } from '../../electron/services/claims/automatic-adjudicator';
 import { HospitalDiagnosisVault, InsurerClaimKeys } from '../../electron/services/claims/claim-secrets';
 import type { SigningIdentity } from '../../electron/services/fabric/proposal';
-import {
-  describeFabricError,
-  retryWhileDiscovering,
-  type GatewayConnection,
-} from '../../electron/services/gateway/gateway-client';
+import type { GatewayConnection } from '../../electron/services/gateway/gateway-client';
 import type { NetworkRuntime } from '../../electron/services/runtime/network-runtime';
 import type { OrgTopology } from '../../electron/services/runtime/profile';
+import {
+  MedfabricClient,
+  type MedfabricContractName,
+} from '../../electron/services/medfabric/medfabric-client';
 import { attachRuntime, eventually } from './support/shared-network';
 
 const run = randomUUID().slice(0, 8);
@@ -55,45 +55,46 @@ function connect(org: OrgTopology, identity: SigningIdentity): GatewayConnection
   return connection;
 }
 
+/** One client (one Gateway connection) per peer org and identity, reused by every call. */
+const clients = new Map<string, MedfabricClient>();
+function clientFor(org: OrgTopology, identity: SigningIdentity): MedfabricClient {
+  const key = `${org.mspId}\n${identity.mspId}\n${identity.certPem}`;
+  let client = clients.get(key);
+  if (!client) {
+    client = new MedfabricClient(
+      runtime,
+      runtime.firstPeerOf(org),
+      identity,
+      `${identity.mspId} via ${org.mspId}`,
+    );
+    clients.set(key, client);
+  }
+  return client;
+}
+
 async function submit(
   org: OrgTopology,
   identity: SigningIdentity,
-  contract: string,
+  contract: MedfabricContractName,
   fn: string,
   args: string[],
   options: { transient?: Record<string, Uint8Array>; endorsingOrganizations?: string[] } = {},
 ): Promise<unknown> {
-  const connection = connect(org, identity);
-  let result: Uint8Array;
-  try {
-    result = await retryWhileDiscovering(() =>
-      connection.gateway.getNetwork(runtime.channel).getContract('medfabric', contract).submit(fn, {
-        arguments: args,
-        transientData: options.transient,
-        endorsingOrganizations: options.endorsingOrganizations,
-      }),
-    );
-  } catch (error) {
-    // The chaincode's reason is in the endorsement details; put it in the message.
-    throw describeFabricError(error, connection.endpoint, `${contract}:${fn}`);
-  }
-  const text = Buffer.from(result).toString();
+  const text = await clientFor(org, identity).submit(contract, fn, args, {
+    transientData: options.transient,
+    endorsingOrganizations: options.endorsingOrganizations,
+  });
   return text ? (JSON.parse(text) as unknown) : undefined;
 }
 
 async function evaluate(
   org: OrgTopology,
   identity: SigningIdentity,
-  contract: string,
+  contract: MedfabricContractName,
   fn: string,
   args: string[],
 ): Promise<unknown> {
-  const connection = connect(org, identity);
-  const result = await connection.gateway
-    .getNetwork(runtime.channel)
-    .getContract('medfabric', contract)
-    .evaluateTransaction(fn, ...args);
-  return JSON.parse(Buffer.from(result).toString()) as unknown;
+  return JSON.parse(await clientFor(org, identity).evaluate(contract, fn, args)) as unknown;
 }
 
 async function recordEncounter(recordId: string, patient: string, icd10Code: string): Promise<void> {
@@ -204,6 +205,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await adjudicator?.stop();
   for (const connection of connections) connection.close();
+  for (const client of clients.values()) client.close();
   await rm(workDir, { recursive: true, force: true });
 });
 
