@@ -105,13 +105,6 @@ beforeAll(async () => {
       [regulatorMsp, 'regulator'],
     ]),
   );
-  // After a network restart (network.spec.ts does down/up) the Gateway needs gossip to find the other
-  // orgs' peers again before it can plan an endorsement: until then submits fail with "no combination
-  // of peers can be derived which satisfy the endorsement policy", which retryWhileDiscovering does
-  // not treat as warming up. Every identity pings (a no-op submit) until the network endorses.
-  for (const client of clients) {
-    await eventually(async () => client.ping(), 120_000, `a Diagnostics:Ping endorsed for ${client.label}`);
-  }
 });
 
 afterAll(() => {
