@@ -6,6 +6,9 @@ import { DiagnosticsContract } from './contracts/diagnostics';
 import { InsuranceContract } from './contracts/insurance';
 import { RecordsContract } from './contracts/records';
 import { SupervisionContract } from './contracts/supervision';
+import { guardShimLogging } from './shim-logging';
+
+guardShimLogging();
 
 export {
   AccessContract,
