@@ -32,6 +32,8 @@ export default defineConfig({
     { name: 'real-network', testMatch: 'console.spec.ts' },
     // Then a known demo workload on the same network: dashboards, block browser, audit.
     { name: 'ledger-dashboards', testMatch: 'dashboards.spec.ts', dependencies: ['real-network'] },
+    // Certificates on the same network: expiry radar, a peer's TLS renewal, the hospital's Fabric CA.
+    { name: 'certificates', testMatch: 'certificates.spec.ts', dependencies: ['real-network'] },
     { name: 'electron', testMatch: 'electron.spec.ts' },
   ],
 });

@@ -66,6 +66,14 @@ describe('API contract types', () => {
       | 'dashboard:export-csv'
       | 'audit:run'
       | 'audit:report'
+      | 'certificates:inventory'
+      | 'certificates:renew-node'
+      | 'ca:status'
+      | 'ca:register'
+      | 'ca:enroll'
+      | 'ca:reenroll'
+      | 'ca:revoke'
+      | 'ca:publish-crl'
     >();
     for (const name of API_CHANNEL_NAMES) expect(name).toMatch(/^[a-z]+:[a-z]+(-[a-z]+)*$/);
   });

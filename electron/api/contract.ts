@@ -24,6 +24,15 @@ import type {
   OrgIdentities,
 } from '../services/console/types';
 import type {
+  CaReenrollResult,
+  CaRegistration,
+  CaRevokeResult,
+  CertificateInventoryView,
+  CrlPublication,
+  FabricCaStatus,
+  NodeRenewalResult,
+} from '../services/console/certificate-types';
+import type {
   AuditDownload,
   AuditRunSummary,
   BlockDetail,
@@ -149,6 +158,13 @@ const hostPortSchema = z
     return port >= 1 && port <= 65_535;
   }, 'the port must be between 1 and 65535');
 
+/** Largest CRL accepted in a revocation-list edit (UTF-8 bytes). */
+export const MAX_CRL_BYTES = 256 * 1024;
+const crlTextSchema = fileTextSchema('CRL', MAX_CRL_BYTES).refine(
+  (text) => /^\s*-----BEGIN X509 CRL-----[\s\S]+-----END X509 CRL-----\s*$/.test(text),
+  'must be one PEM CRL ("-----BEGIN X509 CRL-----" … "-----END X509 CRL-----")',
+);
+
 /** The edits a member may propose; each becomes one config update. */
 const channelEditSchema = z.discriminatedUnion('kind', [
   z
@@ -177,6 +193,7 @@ const channelEditSchema = z.discriminatedUnion('kind', [
       enabled: z.boolean(),
     })
     .strict(),
+  z.object({ kind: z.literal('revocation-list'), mspId: mspIdSchema, crl: crlTextSchema }).strict(),
 ]);
 
 const proposeUpdateSchema = z
@@ -272,6 +289,48 @@ const csvExportSchema = rangeRefinements(
     .strict(),
 );
 
+// ---- certificates: expiry radar, node renewal, the acting org's Fabric CA --------------------
+
+const renewNodeSchema = z.object({ nodeId: nodeIdSchema, target: z.enum(['tls', 'enrollment']) }).strict();
+/** fabric-ca enrollment IDs become the certificate's CN and a users/ folder name: keep them plain. */
+const enrollmentIdSchema = z
+  .string()
+  .regex(
+    /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/,
+    'must be 1-64 letters, digits, ".", "_" or "-", starting with a letter or digit',
+  );
+const caRegisterSchema = z
+  .object({
+    enrollmentId: enrollmentIdSchema,
+    role: identityIssueSchema.shape.role,
+    patientId: attributeValueSchema.optional(),
+  })
+  .strict();
+const caEnrollSchema = z
+  .object({
+    enrollmentId: enrollmentIdSchema,
+    secret: z
+      .string()
+      .min(1, 'type the enrollment secret the registration returned')
+      .max(256, 'must be at most 256 characters')
+      .refine((secret) => !/[\s:]/.test(secret), 'an enrollment secret has no spaces or ":"'),
+  })
+  .strict();
+const caIdentitySchema = z.object({ enrollmentId: enrollmentIdSchema }).strict();
+const caRevokeSchema = z
+  .object({
+    enrollmentId: enrollmentIdSchema,
+    reason: z.enum([
+      'unspecified',
+      'keycompromise',
+      'affiliationchanged',
+      'superseded',
+      'cessationofoperation',
+      'privilegewithdrawn',
+    ]),
+  })
+  .strict();
+
 /**
  * A channel: its argument schema plus a result type that exists only at compile time
  * (results come from our own services, so they are typed rather than re-validated).
@@ -326,6 +385,15 @@ export const apiChannels = {
   'dashboard:export-csv': channel<CsvExport>()(csvExportSchema),
   'audit:run': channel<AuditRunSummary>()(noArgumentsSchema),
   'audit:report': channel<AuditDownload>()(noArgumentsSchema),
+  // Certificates: the expiry radar, renewal of the acting org's nodes, the acting org's Fabric CA.
+  'certificates:inventory': channel<CertificateInventoryView>()(noArgumentsSchema),
+  'certificates:renew-node': channel<NodeRenewalResult>()(renewNodeSchema),
+  'ca:status': channel<FabricCaStatus>()(noArgumentsSchema),
+  'ca:register': channel<CaRegistration>()(caRegisterSchema),
+  'ca:enroll': channel<IdentitySummary>()(caEnrollSchema),
+  'ca:reenroll': channel<CaReenrollResult>()(caIdentitySchema),
+  'ca:revoke': channel<CaRevokeResult>()(caRevokeSchema),
+  'ca:publish-crl': channel<CrlPublication>()(noArgumentsSchema),
 } as const;
 
 export type ApiChannels = typeof apiChannels;
@@ -386,3 +454,4 @@ export type {
   SignatureRequirementView,
 } from '../services/console/types';
 export type * from '../services/ledger-console/types';
+export type * from '../services/console/certificate-types';

@@ -42,6 +42,7 @@ import {
   type ApiParsedArgs,
   type ApiResult,
 } from './contract';
+import { certificateChannelHandlers, type CertificateApiServices } from './certificate-handlers';
 import { ApiError, isApiErrorCode, type ApiEnvelope, type ApiErrorBody } from './errors';
 
 type ChannelImplementations = {
@@ -74,6 +75,8 @@ export interface ConsoleApiServices {
   signUpdateBundle(bundleJson: string): Promise<BundleFile>;
   submitUpdateBundle(bundleJson: string): Promise<BundleSubmitResult>;
   importOrgDefinition(definitionJson: string): Promise<OrgDefinitionCheck>;
+  /** The Certificates page (absent: its channels answer `unavailable`). */
+  readonly certificates?: CertificateApiServices;
 }
 
 /**
@@ -155,6 +158,17 @@ export function createApiHandlers(
     return services;
   }
 
+  function certificateServices(): CertificateApiServices {
+    const certificates = consoleServices().certificates;
+    if (certificates === undefined) {
+      throw new ApiError(
+        'unavailable',
+        'This console server was started without the certificate services (expiry radar, renewal, Fabric CA).',
+      );
+    }
+    return certificates;
+  }
+
   const implementations: ChannelImplementations = {
     'network:status': () => controller.status(),
     // Progress reaches clients through the runtime's `progress` event (see subscribe), so `up` is
@@ -201,6 +215,7 @@ export function createApiHandlers(
     'dashboard:export-csv': (request) => ledgerServices().exportCsv(request),
     'audit:run': () => ledgerServices().runAudit(),
     'audit:report': async () => ledgerServices().auditReport(),
+    ...certificateChannelHandlers(certificateServices),
   };
 
   async function dispatch<C extends ApiChannel>(channel: C, rawArgs: unknown): Promise<ApiEnvelope<unknown>> {

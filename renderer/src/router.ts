@@ -1,6 +1,7 @@
 // Hash history: the same build works from the headless server and from Electron's file:// origin.
 import { createRouter, createWebHashHistory, type Router } from 'vue-router';
 import AuditView from './views/AuditView.vue';
+import CertificatesView from './views/CertificatesView.vue';
 import BlockView from './views/BlockView.vue';
 import ChaincodeView from './views/ChaincodeView.vue';
 import ChannelUpdatesView from './views/ChannelUpdatesView.vue';
@@ -22,6 +23,7 @@ export function createConsoleRouter(): Router {
       { path: '/welcome', name: 'welcome', component: WizardView },
       { path: '/nodes/:nodeId?', name: 'nodes', component: NodesView },
       { path: '/identities', name: 'identities', component: IdentitiesView },
+      { path: '/certificates', name: 'certificates', component: CertificatesView },
       { path: '/channel', name: 'channel', component: ChannelView },
       { path: '/channel-updates', name: 'channel-updates', component: ChannelUpdatesView },
       { path: '/chaincode', name: 'chaincode', component: ChaincodeView },

@@ -57,7 +57,18 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
   const nodeCount =
     sandbox.ordererOrg.orderers.length + sandbox.peerOrgs.reduce((n, org) => n + org.peers.length, 0);
   const basePort = await findFreePortBlock(nodeCount * PORTS_PER_NODE);
-  const profile = { ...sandbox, basePort };
+  // The hospital runs a Fabric CA (the Certificates page registers and enrolls through it).
+  // Its port must lie outside the node ports, which are still free until the wizard brings them up.
+  const nodePortsEnd = basePort + nodeCount * PORTS_PER_NODE;
+  let caPort = await findFreePortBlock(1);
+  while (caPort >= basePort && caPort < nodePortsEnd) caPort = await findFreePortBlock(1);
+  const profile = {
+    ...sandbox,
+    basePort,
+    peerOrgs: sandbox.peerOrgs.map((org) =>
+      org.role === 'hospital' ? { ...org, fabricCa: { port: caPort } } : org,
+    ),
+  };
   await writeFile(path.join(workDir, 'e2e.yaml'), stringifyYaml(profile));
 
   const fabric = await ensureFabric((message) => console.log(`[fabric] ${message}`));

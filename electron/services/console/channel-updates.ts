@@ -3,7 +3,13 @@
 // file another member sent, signs it, and submits it once the signatures satisfy the channel's
 // modification policies. Bundles travel as files the user downloads and uploads: this module
 // takes and returns their JSON text, never a path. The Fabric work is the channel services'.
-import { certFingerprint } from '../channel/config-certs';
+import { CrlPublicationError, withPublishedCrl } from '../ca/crl-publication';
+import {
+  CertificateCheckError,
+  certFingerprint,
+  parseCertificate,
+  revokedSerials,
+} from '../channel/config-certs';
 import {
   addApplicationOrg,
   addOrdererOrg,
@@ -115,6 +121,21 @@ async function definitionFrom(text: string): Promise<ChannelOrgDefinition> {
   }
 }
 
+/** The config with `crlPem` in the org's revocation_list, once the CRL is known to be signed by one of its CAs. */
+async function withCheckedCrl(config: ChannelConfig, mspId: string, crlPem: string): Promise<ChannelConfig> {
+  const model = decodeChannelConfig(config);
+  const group = orgGroupOf(config, mspId);
+  const msp = (model.application?.orgs[group] ?? model.orderer?.orgs[group])?.msp;
+  if (msp?.type !== 'fabric') {
+    throw new ConsoleError('invalid-argument', `${mspId} has no X.509 (fabric) MSP in the channel`);
+  }
+  const cas = [...msp.rootCerts, ...msp.intermediateCerts].map((pem, index) =>
+    parseCertificate(pem, `${mspId} CA certificate ${index + 1}`),
+  );
+  await revokedSerials([crlPem], cas, mspId);
+  return withPublishedCrl(config, mspId, crlPem);
+}
+
 /** The config after the edit (the channel services' pure edit functions). */
 async function applyEdit(config: ChannelConfig, edit: ChannelEdit): Promise<ChannelConfig> {
   try {
@@ -137,9 +158,16 @@ async function applyEdit(config: ChannelConfig, edit: ChannelEdit): Promise<Chan
         return removeOrg(config, orgGroupOf(config, edit.mspId));
       case 'capability':
         return setCapability(config, edit.level, edit.name, edit.enabled);
+      case 'revocation-list':
+        return await withCheckedCrl(config, edit.mspId, edit.crl);
     }
   } catch (error) {
-    if (error instanceof ConfigEditError || error instanceof ConfigValueError) {
+    if (
+      error instanceof ConfigEditError ||
+      error instanceof ConfigValueError ||
+      error instanceof CertificateCheckError ||
+      error instanceof CrlPublicationError
+    ) {
       throw new ConsoleError('invalid-argument', error.message);
     }
     throw error;

@@ -55,13 +55,25 @@ class FakeRuntime extends FakeNetworkController implements ConsoleRuntime {
   readonly layout: StateLayout;
   readonly channel = 'medchannel';
   readonly material = new Map<string, OrgMaterial>();
-  readonly keystore: EncryptedKeystore;
+  readonly keys: EncryptedKeystore;
   running = new Set<string>();
 
   constructor(root: string) {
     super();
     this.layout = new StateLayout(root);
-    this.keystore = new EncryptedKeystore(this.layout.keystoreDir, 'unit-test-passphrase');
+    this.keys = new EncryptedKeystore(this.layout.keystoreDir, 'unit-test-passphrase');
+  }
+
+  async keystore(): Promise<EncryptedKeystore> {
+    return this.keys;
+  }
+
+  progress(step: string, detail?: string): void {
+    this.emit('progress', { step, detail });
+  }
+
+  fabricCa(): undefined {
+    return undefined;
   }
 
   get networkRecord(): NetworkRecord {
@@ -75,7 +87,7 @@ class FakeRuntime extends FakeNetworkController implements ConsoleRuntime {
   }
 
   async issueClient(mspId: string, name: string, attributes: Record<string, string>) {
-    const user = await issueUser(this.layout.cryptoDir, this.orgMaterial(mspId).spec, this.keystore, {
+    const user = await issueUser(this.layout.cryptoDir, this.orgMaterial(mspId).spec, this.keys, {
       name,
       ou: 'client',
       attributes,
@@ -133,7 +145,7 @@ beforeAll(async () => {
         nodes,
         users: [{ name: 'Admin', ou: 'admin' }],
       },
-      runtime.keystore,
+      runtime.keys,
     );
     runtime.material.set(org.mspId, material);
   }

@@ -15,7 +15,7 @@ import type { SigningIdentity } from '../fabric/proposal';
 import type { GatewayConnection } from '../gateway/gateway-client';
 import { queryCommitted } from '../lifecycle/chaincode-definition';
 import type { NetworkRecord, NetworkRuntime } from '../runtime/network-runtime';
-import { OrgMaterialError, orgLayout, type OrgMaterial } from '../pki';
+import { OrgMaterialError, orgLayout, type EncryptedKeystore, type OrgMaterial } from '../pki';
 import {
   validateProfile,
   type NetworkProfile,
@@ -26,6 +26,7 @@ import {
 import { StateLayout } from '../runtime/state-layout';
 import type { NetworkController, NodeStatus, OrgRole } from '../runtime/types';
 import { canIssueIn, canSeeIdentitiesOf, defaultActingOrg } from './acting-org';
+import { CertificateServices, type FabricCaHandle } from './certificate-services';
 import { decodeChannelConfig } from './channel-config';
 import {
   checkOrgDefinition,
@@ -72,6 +73,12 @@ export interface ConsoleRuntime extends NetworkController {
   peerAdminClient(node: NodeTopology): Pick<PeerAdminClient, 'getConfigBlock' | 'queryInstalled' | 'close'>;
   gateway(node: NodeTopology): GatewayConnection;
   process(id: string): { status(): NodeStatus } | undefined;
+  /** The encrypted keystore holding the org CA keys (certificate renewal signs with them). */
+  keystore(): Promise<EncryptedKeystore>;
+  /** Reports a step of a long operation to every client (the `progress` event). */
+  progress(step: string, detail?: string): void;
+  /** The org's running Fabric CA, when its profile has one and the network is up. */
+  fabricCa(mspId: string): FabricCaHandle | undefined;
 }
 
 export interface ConsoleServicesOptions<R extends ConsoleRuntime> {
@@ -90,6 +97,8 @@ function toConsoleOrg(org: OrgTopology): ConsoleOrg {
 
 export class ConsoleServices<R extends ConsoleRuntime = ConsoleRuntime> {
   readonly controller: SwitchableController<R>;
+  /** The Certificates page: expiry radar, node renewal, the acting org's Fabric CA. */
+  readonly certificates: CertificateServices;
   private readonly mode: ConsoleMode;
   private actingMspId: string;
   private readonly openRuntime: ConsoleServicesOptions<R>['openRuntime'];
@@ -99,6 +108,7 @@ export class ConsoleServices<R extends ConsoleRuntime = ConsoleRuntime> {
     this.mode = options.mode ?? 'sandbox';
     this.openRuntime = options.openRuntime;
     this.actingMspId = this.initialActingOrg(options.actingMspId);
+    this.certificates = new CertificateServices(this);
   }
 
   get runtime(): R {
@@ -133,6 +143,11 @@ export class ConsoleServices<R extends ConsoleRuntime = ConsoleRuntime> {
     if (!fallback)
       throw new ConsoleError('invalid-argument', 'the network profile has no peer org to act as');
     return fallback.mspId;
+  }
+
+  /** The org the console acts as (its admin proposes, signs and renews). */
+  actingOrg(): OrgTopology {
+    return this.acting();
   }
 
   private acting(): OrgTopology {
@@ -349,7 +364,8 @@ export class ConsoleServices<R extends ConsoleRuntime = ConsoleRuntime> {
 
   // ---- consortium administration: channel updates ------------------------------------------
 
-  private async readConfigBlock(): Promise<ConfigBlockInfo> {
+  /** The channel's current config block, read from the acting org's running peer. */
+  async readConfigBlock(): Promise<ConfigBlockInfo> {
     const peer = this.queryPeer();
     const client = this.runtime.peerAdminClient(peer);
     try {

@@ -230,7 +230,9 @@ export type ChannelEdit =
   /** `definition`: the text of a partner's org definition file. */
   | { kind: 'add-org'; definition: string }
   | { kind: 'remove-org'; mspId: string }
-  | { kind: 'capability'; level: 'Channel' | 'Orderer' | 'Application'; name: string; enabled: boolean };
+  | { kind: 'capability'; level: 'Channel' | 'Orderer' | 'Application'; name: string; enabled: boolean }
+  /** `crl`: a PEM CRL of one of the org's CAs; it replaces that CA's older CRL in the revocation_list. */
+  | { kind: 'revocation-list'; mspId: string; crl: string };
 
 export interface ProposeUpdateRequest {
   edit: ChannelEdit;

@@ -60,7 +60,7 @@ import type {
   ProgressEvent,
   RuntimeEvents,
 } from './types';
-import { startFabricCa } from '../ca/fabric-ca-server';
+import { startFabricCa, type FabricCa } from '../ca/fabric-ca-server';
 import { ChaincodeDeployer, type DeployedChaincode } from '../lifecycle/chaincode-deployer';
 import { queryCommitted } from '../lifecycle/chaincode-definition';
 
@@ -118,6 +118,8 @@ export class NetworkRuntime implements NetworkController {
   private releaseLock: (() => Promise<void>) | undefined;
   private operation: { name: string; cancelled: boolean } | undefined;
   private statusWrite: Promise<void> = Promise.resolve();
+  /** The Fabric CA servers `up` started (profile `fabricCa`), by MSP ID. */
+  private readonly fabricCas = new Map<string, FabricCa>();
 
   constructor(private readonly options: NetworkRuntimeOptions) {
     this.topology = deriveTopology(options.profile);
@@ -226,6 +228,11 @@ export class NetworkRuntime implements NetworkController {
     const material = this.material.get(mspId);
     if (!material) throw new Error(`no crypto material loaded for ${mspId}; run up first`);
     return material;
+  }
+
+  /** The org's Fabric CA as `up` started it; undefined when its profile has none or `up` has not run. */
+  fabricCa(mspId: string): FabricCa | undefined {
+    return this.fabricCas.get(mspId);
   }
 
   adminIdentity(mspId: string): SigningIdentity {
@@ -535,7 +542,7 @@ export class NetworkRuntime implements NetworkController {
       for (const org of this.topology.profile.peerOrgs) {
         if (!org.fabricCa) continue;
         this.step('Starting Fabric CA', `${org.mspId} on port ${org.fabricCa.port}`);
-        await startFabricCa(this, { org: org.mspId, ...org.fabricCa });
+        this.fabricCas.set(org.mspId, await startFabricCa(this, { org: org.mspId, ...org.fabricCa }));
       }
       this.state = 'up';
       this.refreshNetworkState();

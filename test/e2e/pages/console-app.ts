@@ -1,4 +1,5 @@
 import { expect, test, type Locator, type Page, type TestInfo } from '@playwright/test';
+import { CertificatesPage } from './certificates-page';
 import { ChaincodePage } from './chaincode-page';
 import { ChannelPage } from './channel-page';
 import { ChannelUpdatesPage } from './channel-updates-page';
@@ -63,6 +64,11 @@ export class ConsoleApp {
   async openIdentities(): Promise<IdentitiesPage> {
     await this.navigate('nav-identities', 'Identities');
     return new IdentitiesPage(this.page);
+  }
+
+  async openCertificates(): Promise<CertificatesPage> {
+    await this.navigate('nav-certificates', 'Certificates');
+    return new CertificatesPage(this.page);
   }
 
   async openChannel(): Promise<ChannelPage> {
