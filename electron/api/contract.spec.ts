@@ -178,7 +178,39 @@ describe('API contract schemas', () => {
     expect(ok({ kind: 'remove-org', mspId: 'Hospital2MSP' })).toBe(true);
     expect(ok({ kind: 'capability', level: 'Application', name: 'V2_5', enabled: true })).toBe(true);
     expect(ok({ kind: 'batch', timeoutMs: 750 }, { deadline: '2030-01-01T00:00:00.000Z' })).toBe(true);
+    expect(ok({ kind: 'acl', resource: 'qscc/GetChainInfo', policy: '/Channel/Application/Admins' })).toBe(
+      true,
+    );
+    expect(ok({ kind: 'acl', resource: 'qscc/GetChainInfo', policy: null })).toBe(true);
+    expect(ok({ kind: 'policy', level: 'Application', name: 'Writers', rule: 'MAJORITY Writers' })).toBe(
+      true,
+    );
+    expect(
+      ok({ kind: 'policy', level: 'Application', mspId: 'HospitalMSP', name: 'Readers', rule: null }),
+    ).toBe(true);
+    const pem = '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n';
+    expect(
+      ok({
+        kind: 'add-consenter',
+        endpoint: 'orderer1.example:7050',
+        clientTlsCert: pem,
+        serverTlsCert: pem,
+      }),
+    ).toBe(true);
+    expect(ok({ kind: 'remove-consenter', endpoint: 'orderer1.example:7050' })).toBe(true);
     for (const bad of [
+      { kind: 'acl', resource: 'GetChainInfo', policy: '/Channel/Application/Admins' },
+      { kind: 'acl', resource: 'qscc/GetChainInfo', policy: '/Channel/../x' },
+      { kind: 'policy', level: 'Channel', mspId: 'HospitalMSP', name: 'Readers', rule: 'ANY Readers' },
+      { kind: 'policy', level: 'Application', name: '1bad', rule: 'ANY Readers' },
+      { kind: 'policy', level: 'Application', name: 'Writers', rule: '   ' },
+      {
+        kind: 'add-consenter',
+        endpoint: 'orderer1.example:7050',
+        clientTlsCert: 'not a pem',
+        serverTlsCert: pem,
+      },
+      { kind: 'remove-consenter', endpoint: 'orderer1.example' },
       { kind: 'batch', timeoutMs: 0 },
       { kind: 'batch', timeoutMs: 60_001 },
       { kind: 'batch', timeoutMs: 1.5 },

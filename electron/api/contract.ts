@@ -165,6 +165,13 @@ const crlTextSchema = fileTextSchema('CRL', MAX_CRL_BYTES).refine(
   'must be one PEM CRL ("-----BEGIN X509 CRL-----" … "-----END X509 CRL-----")',
 );
 
+/** Largest certificate accepted in a consenter edit (UTF-8 bytes). */
+const MAX_CERTIFICATE_BYTES = 64 * 1024;
+const certificateTextSchema = fileTextSchema('certificate', MAX_CERTIFICATE_BYTES).refine(
+  (text) => /^\s*-----BEGIN CERTIFICATE-----[\s\S]+-----END CERTIFICATE-----\s*$/.test(text),
+  'must be one PEM certificate ("-----BEGIN CERTIFICATE-----" … "-----END CERTIFICATE-----")',
+);
+
 /** The edits a member may propose; each becomes one config update. */
 const channelEditSchema = z.discriminatedUnion('kind', [
   z
@@ -194,6 +201,55 @@ const channelEditSchema = z.discriminatedUnion('kind', [
     })
     .strict(),
   z.object({ kind: z.literal('revocation-list'), mspId: mspIdSchema, crl: crlTextSchema }).strict(),
+  z
+    .object({
+      kind: z.literal('acl'),
+      resource: z
+        .string()
+        .regex(
+          /^[A-Za-z0-9_]+\/[A-Za-z0-9_]+$/,
+          'must be an ACL resource such as peer/Propose or qscc/GetChainInfo',
+        ),
+      /** The policy the resource requires, e.g. /Channel/Application/Writers; null removes the ACL. */
+      policy: z
+        .string()
+        .regex(
+          /^(\/Channel(\/[A-Za-z0-9][A-Za-z0-9._-]*)+|[A-Za-z0-9][A-Za-z0-9._-]*)$/,
+          'must be a policy reference such as /Channel/Application/Writers',
+        )
+        .nullable(),
+    })
+    .strict(),
+  z
+    .object({
+      kind: z.literal('policy'),
+      /** The group holding the policy: the channel, a level, or an org of a level (mspId). */
+      level: z.enum(['Channel', 'Application', 'Orderer']),
+      mspId: mspIdSchema.optional(),
+      name: z.string().regex(/^[A-Za-z][A-Za-z0-9_-]{0,63}$/, 'must be a policy name such as Writers'),
+      /** "MAJORITY Admins" (implicit meta) or a signature rule such as OR('HospitalMSP.admin'); null removes it. */
+      rule: z
+        .string()
+        .trim()
+        .min(1, "write a rule such as MAJORITY Admins or OR('HospitalMSP.admin')")
+        .max(4000, 'must be at most 4000 characters')
+        .nullable(),
+    })
+    .strict()
+    .refine((edit) => edit.level !== 'Channel' || edit.mspId === undefined, {
+      message: 'channel-level policies belong to no org; leave the MSP out',
+      path: ['mspId'],
+    }),
+  z
+    .object({
+      kind: z.literal('add-consenter'),
+      /** The orderer's cluster endpoint (host:port) as the other consenters reach it. */
+      endpoint: hostPortSchema,
+      clientTlsCert: certificateTextSchema,
+      serverTlsCert: certificateTextSchema,
+    })
+    .strict(),
+  z.object({ kind: z.literal('remove-consenter'), endpoint: hostPortSchema }).strict(),
 ]);
 
 const proposeUpdateSchema = z

@@ -246,6 +246,20 @@ test('a batch timeout change is proposed, signed offline by the members who must
   checkErrors();
 });
 
+test('an ACL change shows its impact and the admin quorum before anyone signs; a broken policy rule is refused', async ({
+  page,
+  realConsole,
+}, testInfo) => {
+  const checkErrors = failOnPageErrors(page, testInfo);
+  const app = new ConsoleApp(page);
+  await app.open(realConsole.url);
+  const updates = await app.openChannelUpdates();
+  await updates.proposeAcl('qscc/GetChainInfo', '/Channel/Application/Admins', '/Channel/Application/Admins');
+  await app.screenshot(testInfo, 'acl-proposal-impact');
+  await updates.proposeBrokenPolicy('Writers', 'OR(HospitalMSP');
+  checkErrors();
+});
+
 test('a bundle altered after it was signed is refused with the reason; org definitions are checked on import', async ({
   page,
   realConsole,

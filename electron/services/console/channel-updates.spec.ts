@@ -166,6 +166,60 @@ describe.skipIf(!haveFabric)('channel updates from the console', () => {
     expect((badDefinition.details as { problems: string[] }).problems.length).toBeGreaterThan(0);
   });
 
+  it('proposes ACL and policy edits with their impact, and refuses bad rules and consenter edits in words', async () => {
+    const acl = await proposeUpdate(contextFor('HospitalMSP'), {
+      edit: { kind: 'acl', resource: 'qscc/GetChainInfo', policy: '/Channel/Application/Admins' },
+      description: 'Only admins read chain info',
+    });
+    expect(acl.review.impact.join('\n')).toMatch(/qscc\/GetChainInfo/);
+    expect(acl.review.requirements.map((requirement) => requirement.policy)).toContain(
+      '/Channel/Application/Admins',
+    );
+
+    const policy = await proposeUpdate(contextFor('HospitalMSP'), {
+      edit: { kind: 'policy', level: 'Application', name: 'Endorsement', rule: "OR('HospitalMSP.peer')" },
+      description: 'Only the hospital endorses',
+    });
+    expect(policy.review.impact.join('\n')).toMatch(/Endorsement/);
+    const update = decodeConfigUpdate(Buffer.from(JSON.parse(policy.bundleJson).configUpdate, 'base64'));
+    expect(applyConfigUpdate(fixture.config, update).sequence).toBe(fixture.config.sequence + 1);
+
+    const badRule = await refusal(
+      proposeUpdate(contextFor('HospitalMSP'), {
+        edit: { kind: 'policy', level: 'Application', name: 'Writers', rule: 'OR(HospitalMSP' },
+        description: 'broken',
+      }),
+    );
+    expect(badRule.code).toBe('invalid-argument');
+    const adminsGone = await refusal(
+      proposeUpdate(contextFor('HospitalMSP'), {
+        edit: { kind: 'policy', level: 'Application', name: 'Admins', rule: null },
+        description: 'no admins',
+      }),
+    );
+    expect(adminsGone.message).toMatch(/Admins policy guards the group/);
+    const noSuchConsenter = await refusal(
+      proposeUpdate(contextFor('HospitalMSP'), {
+        edit: { kind: 'remove-consenter', endpoint: 'nowhere.example:7050' },
+        description: 'remove',
+      }),
+    );
+    expect(noSuchConsenter.message).toMatch(/nowhere\.example:7050 is not a consenter/);
+    const garbledCert = await refusal(
+      proposeUpdate(contextFor('HospitalMSP'), {
+        edit: {
+          kind: 'add-consenter',
+          endpoint: 'orderer2.example:7050',
+          clientTlsCert: '-----BEGIN CERTIFICATE-----\nnot base64 der\n-----END CERTIFICATE-----\n',
+          serverTlsCert: '-----BEGIN CERTIFICATE-----\nnot base64 der\n-----END CERTIFICATE-----\n',
+        },
+        description: 'add',
+      }),
+    );
+    expect(garbledCert.code).toBe('invalid-argument');
+    expect(garbledCert.message).toMatch(/consenter client TLS certificate/);
+  });
+
   it('refuses to submit without the needed signatures before anything is sent', async () => {
     const proposal = await proposeUpdate(contextFor('HospitalMSP'), {
       edit: { kind: 'anchor-peers', mspId: 'HospitalMSP', endpoints: ['127.0.0.1:7999'] },

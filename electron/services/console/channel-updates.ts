@@ -13,16 +13,21 @@ import {
 import {
   addApplicationOrg,
   addOrdererOrg,
+  addRaftConsenter,
   ConfigEditError,
   removeOrg,
+  removeRaftConsenter,
+  setAcl,
   setAnchorPeers,
   setBatchSize,
   setBatchTimeout,
   setCapability,
+  setPolicy,
 } from '../channel/config-edits';
 import { decodeChannelConfig } from '../channel/config-model';
+import { PolicyError } from '../channel/policy';
 import type { ChannelConfig, ConfigBlockInfo } from '../channel/config-tree';
-import { ConfigValueError } from '../channel/config-values';
+import { ConfigValueError, parseHostPort, type PolicyRule } from '../channel/config-values';
 import {
   describeOrgDefinition,
   OrgDefinitionError,
@@ -136,6 +141,13 @@ async function withCheckedCrl(config: ChannelConfig, mspId: string, crlPem: stri
   return withPublishedCrl(config, mspId, crlPem);
 }
 
+/** "ANY|ALL|MAJORITY <sub-policy>" is an implicit-meta rule; anything else a signature rule. */
+function policyRuleOf(rule: string): PolicyRule {
+  return /^(ANY|ALL|MAJORITY)\s+[A-Za-z][A-Za-z0-9_-]*$/.test(rule)
+    ? { type: 'ImplicitMeta', rule: rule.replace(/\s+/, ' ') }
+    : { type: 'Signature', rule };
+}
+
 /** The config after the edit (the channel services' pure edit functions). */
 async function applyEdit(config: ChannelConfig, edit: ChannelEdit): Promise<ChannelConfig> {
   try {
@@ -160,13 +172,36 @@ async function applyEdit(config: ChannelConfig, edit: ChannelEdit): Promise<Chan
         return setCapability(config, edit.level, edit.name, edit.enabled);
       case 'revocation-list':
         return await withCheckedCrl(config, edit.mspId, edit.crl);
+      case 'acl':
+        return setAcl(config, edit.resource, edit.policy ?? undefined);
+      case 'policy': {
+        const group =
+          edit.level === 'Channel'
+            ? []
+            : [edit.level, ...(edit.mspId === undefined ? [] : [orgGroupOf(config, edit.mspId)])];
+        return setPolicy(config, group, edit.name, edit.rule === null ? undefined : policyRuleOf(edit.rule));
+      }
+      case 'add-consenter': {
+        const { host, port } = parseHostPort(edit.endpoint);
+        parseCertificate(edit.clientTlsCert, 'the consenter client TLS certificate');
+        parseCertificate(edit.serverTlsCert, 'the consenter server TLS certificate');
+        return addRaftConsenter(config, {
+          host,
+          port,
+          clientTlsCert: edit.clientTlsCert,
+          serverTlsCert: edit.serverTlsCert,
+        });
+      }
+      case 'remove-consenter':
+        return removeRaftConsenter(config, edit.endpoint);
     }
   } catch (error) {
     if (
       error instanceof ConfigEditError ||
       error instanceof ConfigValueError ||
       error instanceof CertificateCheckError ||
-      error instanceof CrlPublicationError
+      error instanceof CrlPublicationError ||
+      error instanceof PolicyError
     ) {
       throw new ConsoleError('invalid-argument', error.message);
     }

@@ -232,7 +232,20 @@ export type ChannelEdit =
   | { kind: 'remove-org'; mspId: string }
   | { kind: 'capability'; level: 'Channel' | 'Orderer' | 'Application'; name: string; enabled: boolean }
   /** `crl`: a PEM CRL of one of the org's CAs; it replaces that CA's older CRL in the revocation_list. */
-  | { kind: 'revocation-list'; mspId: string; crl: string };
+  | { kind: 'revocation-list'; mspId: string; crl: string }
+  /** `policy`: e.g. /Channel/Application/Writers; null removes the resource's ACL. */
+  | { kind: 'acl'; resource: string; policy: string | null }
+  /** A policy of the channel, of a level, or (mspId) of an org of that level; `rule` null removes it. */
+  | {
+      kind: 'policy';
+      level: 'Channel' | 'Orderer' | 'Application';
+      mspId?: string;
+      name: string;
+      rule: string | null;
+    }
+  /** A Raft consenter at its cluster endpoint (host:port) with its TLS certificates (PEM). */
+  | { kind: 'add-consenter'; endpoint: string; clientTlsCert: string; serverTlsCert: string }
+  | { kind: 'remove-consenter'; endpoint: string };
 
 export interface ProposeUpdateRequest {
   edit: ChannelEdit;

@@ -35,6 +35,35 @@ export class ChannelUpdatesPage {
     });
   }
 
+  /** Proposes an ACL change; checks the impact names the resource and who must sign. */
+  async proposeAcl(resource: string, policy: string, requiredPolicy: string): Promise<void> {
+    await test.step(`propose ACL ${resource} → ${policy}`, async () => {
+      await this.page.getByTestId('propose-kind').selectOption('acl');
+      await this.page.getByTestId('acl-resource').fill(resource);
+      await this.page.getByTestId('acl-policy').fill(policy);
+      await this.page.getByTestId('propose-description').fill(`E2E: ${resource} requires ${policy}`);
+      await this.page.getByTestId('propose-submit').click();
+      await expect(this.page.getByTestId('proposal-result')).toBeVisible({ timeout: 30_000 });
+      await expect(this.page.getByTestId('proposal-impact').filter({ hasText: resource })).not.toHaveCount(0);
+      await expect(
+        this.page.getByTestId('proposal-requirement').filter({ hasText: requiredPolicy }),
+      ).not.toHaveCount(0);
+    });
+  }
+
+  /** Proposes a policy with a rule that does not parse; the refusal quotes the rule. */
+  async proposeBrokenPolicy(name: string, rule: string): Promise<void> {
+    await test.step(`propose policy ${name} = ${rule} (does not parse)`, async () => {
+      await this.page.getByTestId('propose-kind').selectOption('policy');
+      await this.page.getByTestId('policy-level').selectOption('Application');
+      await this.page.getByTestId('policy-name').fill(name);
+      await this.page.getByTestId('policy-rule').fill(rule);
+      await this.page.getByTestId('propose-description').fill(`E2E: broken ${name}`);
+      await this.page.getByTestId('propose-submit').click();
+      await expect(this.refusal).toContainText(`invalid signature policy "${rule}"`);
+    });
+  }
+
   private async download(testId: string, testInfo: TestInfo, name: string): Promise<string> {
     return test.step(`download ${name}`, async () => {
       const downloading = this.page.waitForEvent('download');
