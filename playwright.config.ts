@@ -32,6 +32,8 @@ export default defineConfig({
     { name: 'real-network', testMatch: 'console.spec.ts' },
     // Then a known demo workload on the same network: dashboards, block browser, audit.
     { name: 'ledger-dashboards', testMatch: 'dashboards.spec.ts', dependencies: ['real-network'] },
+    // A second console joins that consortium through the wizard; the org is removed again afterwards.
+    { name: 'onboarding', testMatch: 'onboarding.spec.ts', dependencies: ['real-network'] },
     { name: 'electron', testMatch: 'electron.spec.ts' },
   ],
 });
