@@ -34,6 +34,8 @@ export default defineConfig({
     { name: 'ledger-dashboards', testMatch: 'dashboards.spec.ts', dependencies: ['real-network'] },
     // Certificates on the same network: expiry radar, a peer's TLS renewal, the hospital's Fabric CA.
     { name: 'certificates', testMatch: 'certificates.spec.ts', dependencies: ['real-network'] },
+    // A second console joins that consortium through the wizard; the org is removed again afterwards.
+    { name: 'onboarding', testMatch: 'onboarding.spec.ts', dependencies: ['real-network'] },
     { name: 'electron', testMatch: 'electron.spec.ts' },
   ],
 });

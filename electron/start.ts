@@ -1,7 +1,8 @@
 // `npm start`: the console on this machine. Ensures the Fabric binaries, then serves the built
 // renderer (dist/renderer; this script builds nothing) from the headless console on 127.0.0.1
-// and prints a one-time login URL. An existing network in the state directory is resumed; on
-// first run the wizard in the browser creates the sandbox. SIGINT/SIGTERM stop the network,
+// and prints a one-time login URL. An existing network in the state directory is resumed (also a
+// newcomer's, whose join profile network.json holds); on first run the wizard in the browser
+// creates the sandbox or joins an existing consortium. SIGINT/SIGTERM stop the network,
 // unless --keep-running hands it over to the CLI supervisor (`npm run network`) so it goes on
 // running in the background.
 //
@@ -166,7 +167,7 @@ async function runHeadless(): Promise<void> {
     }
   } else {
     console.log(
-      '[network] no network here yet: the first-run wizard in the browser creates the sandbox consortium.',
+      '[network] no network here yet: the first-run wizard in the browser creates the sandbox consortium or joins an existing one.',
     );
   }
 }

@@ -26,6 +26,9 @@ function consoleServices(certificates?: CertificateApiServices): ConsoleApiServi
     signUpdateBundle: notUsed,
     submitUpdateBundle: notUsed,
     importOrgDefinition: notUsed,
+    prepareJoin: notUsed,
+    joinPackage: notUsed,
+    joinStatus: notUsed,
     ...(certificates ? { certificates } : {}),
   };
 }

@@ -44,6 +44,9 @@ describe('API contract types', () => {
       | 'console:context'
       | 'console:set-acting-org'
       | 'console:open-state-dir'
+      | 'console:prepare-join'
+      | 'console:join-package'
+      | 'console:join-status'
       | 'identity:list'
       | 'identity:issue'
       | 'org:export-definition'
@@ -259,5 +262,65 @@ describe('API contract schemas', () => {
     expect(isApiChannel('node:logs')).toBe(true);
     expect(isApiChannel('toString')).toBe(false);
     expect(isApiChannel('__proto__')).toBe(false);
+  });
+});
+
+describe('console:prepare-join arguments', () => {
+  const schema = apiChannels['console:prepare-join'].args;
+  const PEM = '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n';
+  const valid = {
+    org: { name: 'ClinicOrg', mspId: 'ClinicMSP', domain: 'clinic.medfabric.local', role: 'hospital' },
+    channel: 'medchannel',
+    orderer: {
+      endpoints: ['127.0.0.1:7100'],
+      mspId: 'OrdererMSP',
+      name: 'OrdererOrg',
+      domain: 'orderer.medfabric.local',
+      tlsCaPem: PEM,
+    },
+  };
+  const issues = (patch: (request: typeof valid) => unknown): string[] => {
+    const result = schema.safeParse(patch(structuredClone(valid)));
+    return result.success
+      ? []
+      : result.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
+  };
+
+  it('accepts a newcomer with one peer by default', () => {
+    expect(schema.parse(valid).org.peers).toBe(1);
+    expect(schema.safeParse({ ...valid, basePort: 21_000 }).success).toBe(true);
+    expect(
+      schema.safeParse({
+        ...valid,
+        orderer: { ...valid.orderer, endpoints: ['a.example:7050', 'b.example:7050', 'c.example:7050'] },
+      }).success,
+    ).toBe(true);
+  });
+
+  it('says which field is wrong and why', () => {
+    expect(issues((r) => ({ ...r, org: { ...r.org, mspId: 'Clinic MSP' } }))).toEqual([
+      'org.mspId: must be an MSP ID (letters, digits, "." and "-")',
+    ]);
+    expect(issues((r) => ({ ...r, org: { ...r.org, mspId: 'OrdererMSP' } }))).toEqual([
+      "org.mspId: must differ from the orderer org's MSP ID",
+    ]);
+    expect(issues((r) => ({ ...r, org: { ...r.org, role: 'regulator' } }))[0]).toMatch(/hospital or insurer/);
+    expect(issues((r) => ({ ...r, org: { ...r.org, domain: 'Clinic' } }))[0]).toMatch(/DNS domain/);
+    expect(issues((r) => ({ ...r, org: { ...r.org, peers: 0 } }))[0]).toMatch(/at least 1/);
+    expect(issues((r) => ({ ...r, orderer: { ...r.orderer, endpoints: ['127.0.0.1'] } }))[0]).toBe(
+      'orderer.endpoints.0: must be host:port',
+    );
+    expect(issues((r) => ({ ...r, orderer: { ...r.orderer, endpoints: ['h:70000'] } }))[0]).toMatch(
+      /between 1 and 65535/,
+    );
+    expect(issues((r) => ({ ...r, orderer: { ...r.orderer, endpoints: [] } }))[0]).toMatch(/host:port/);
+    expect(issues((r) => ({ ...r, orderer: { ...r.orderer, endpoints: ['a:1', 'b:2'] } }))[0]).toMatch(
+      /one orderer endpoint, or three or more/,
+    );
+    expect(issues((r) => ({ ...r, orderer: { ...r.orderer, tlsCaPem: 'hello' } }))[0]).toMatch(
+      /PEM certificate/,
+    );
+    expect(issues((r) => ({ ...r, channel: 'MedChannel' }))[0]).toMatch(/channel name/);
+    expect(issues((r) => ({ ...r, stateDir: '/tmp/x' }))[0]).toMatch(/stateDir/);
   });
 });

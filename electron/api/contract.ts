@@ -23,6 +23,7 @@ import type {
   OrgDefinitionCheck,
   OrgIdentities,
 } from '../services/console/types';
+import type { JoinPackage, JoinStatus } from '../services/console/join-types';
 import type {
   CaReenrollResult,
   CaRegistration,
@@ -267,6 +268,71 @@ const proposeUpdateSchema = z
 
 const orgImportSchema = z.object({ definition: orgDefinitionTextSchema }).strict();
 
+// ---- joining an existing consortium (first-run wizard) --------------------------------------
+
+/** Largest PEM certificate text accepted (a CA certificate is about 1 KiB). */
+export const MAX_CERTIFICATE_PEM_BYTES = 16 * 1024;
+/** Peers a newcomer's console may run for its org (10 ports each). */
+export const MAX_JOIN_PEERS = 8;
+const orgNameSchema = z
+  .string()
+  .regex(/^[A-Za-z][A-Za-z0-9]{0,63}$/, 'must be 1-64 letters and digits, starting with a letter');
+const domainSchema = z
+  .string()
+  .regex(
+    /^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+$/,
+    'must be a lower-case DNS domain such as clinic.example.org',
+  );
+const prepareJoinSchema = z
+  .object({
+    org: z
+      .object({
+        name: orgNameSchema,
+        mspId: mspIdSchema,
+        domain: domainSchema,
+        role: z.enum(
+          ['hospital', 'insurer'],
+          'must be hospital or insurer (the consortium has its regulator)',
+        ),
+        peers: z.number().int().min(1, 'must be at least 1').max(MAX_JOIN_PEERS).default(1),
+      })
+      .strict(),
+    channel: z.string().regex(/^[a-z][a-z0-9.-]{0,248}$/, 'must be a Fabric channel name (lower case)'),
+    orderer: z
+      .object({
+        endpoints: z
+          .array(z.lazy(() => hostPortSchema))
+          .min(1, "list the consortium's orderer endpoints (host:port)")
+          .max(15)
+          .refine(
+            (list) => list.length !== 2,
+            'list one orderer endpoint, or three or more (a Raft cluster of two has no fault tolerance)',
+          )
+          .refine((list) => new Set(list).size === list.length, 'lists an endpoint twice'),
+        mspId: mspIdSchema,
+        name: orgNameSchema,
+        domain: domainSchema,
+        tlsCaPem: z
+          .string()
+          .max(MAX_CERTIFICATE_PEM_BYTES, `must be at most ${MAX_CERTIFICATE_PEM_BYTES / 1024} KiB`)
+          .refine(
+            (text) => text.includes('-----BEGIN CERTIFICATE-----'),
+            'must be a PEM certificate ("-----BEGIN CERTIFICATE-----")',
+          ),
+      })
+      .strict(),
+    basePort: z.number().int().min(1024).max(64_000).optional(),
+  })
+  .strict()
+  .refine((request) => request.org.mspId !== request.orderer.mspId, {
+    message: "must differ from the orderer org's MSP ID",
+    path: ['org', 'mspId'],
+  })
+  .refine((request) => request.org.domain !== request.orderer.domain, {
+    message: "must differ from the orderer org's domain",
+    path: ['org', 'domain'],
+  });
+
 // ---- ledger index, dashboards and integrity audit (DESIGN §8) --------------------------------
 
 export const MAX_BLOCK_PAGE = 100;
@@ -417,6 +483,10 @@ export const apiChannels = {
   'console:context': channel<ConsoleContext>()(noArgumentsSchema),
   'console:set-acting-org': channel<ConsoleContext>()(mspArgumentsSchema),
   'console:open-state-dir': channel<ConsoleContext>()(openStateDirSchema),
+  // Joining an existing consortium: prepare (identities + join package), then network:up joins.
+  'console:prepare-join': channel<JoinPackage>()(prepareJoinSchema),
+  'console:join-package': channel<JoinPackage>()(noArgumentsSchema),
+  'console:join-status': channel<JoinStatus>()(noArgumentsSchema),
   'identity:list': channel<OrgIdentities[]>()(identityListSchema),
   'identity:issue': channel<IdentitySummary>()(identityIssueSchema),
   'org:export-definition': channel<OrgDefinition>()(mspArgumentsSchema),
@@ -509,5 +579,6 @@ export type {
   OrgIdentities,
   SignatureRequirementView,
 } from '../services/console/types';
+export type * from '../services/console/join-types';
 export type * from '../services/ledger-console/types';
 export type * from '../services/console/certificate-types';

@@ -25,6 +25,9 @@ function unusedServices(): ConsoleApiServices {
       throw new Error('not used');
     },
     openStateDir: notUsed,
+    prepareJoin: notUsed,
+    joinPackage: notUsed,
+    joinStatus: notUsed,
     listIdentities: notUsed,
     issueIdentity: notUsed,
     exportOrgDefinition: notUsed,
@@ -158,6 +161,15 @@ describe('createApiHandlers', () => {
       openStateDir: async (dir) => {
         seen.push(['openStateDir', dir]);
         return context;
+      },
+      prepareJoin: async () => {
+        throw new Error('not used');
+      },
+      joinPackage: async () => {
+        throw new Error('not used');
+      },
+      joinStatus: async () => {
+        throw new Error('not used');
       },
       listIdentities: async (mspId) => {
         seen.push(['listIdentities', mspId]);

@@ -15,6 +15,7 @@ import type {
   OrgIdentities,
   ProposeUpdateRequest,
 } from '../services/console/types';
+import type { JoinPackage, JoinRequest, JoinStatus } from '../services/console/join-types';
 import type {
   AuditDownload,
   AuditRunSummary,
@@ -64,6 +65,10 @@ export interface ConsoleApiServices {
   context(): ConsoleContext;
   setActingOrg(mspId: string): ConsoleContext;
   openStateDir(stateDir: string): Promise<ConsoleContext>;
+  // Joining an existing consortium (first-run wizard).
+  prepareJoin(request: JoinRequest): Promise<JoinPackage>;
+  joinPackage(): Promise<JoinPackage>;
+  joinStatus(): Promise<JoinStatus>;
   listIdentities(mspId?: string): Promise<OrgIdentities[]>;
   issueIdentity(request: IssueIdentityRequest): Promise<IdentitySummary>;
   exportOrgDefinition(mspId: string): Promise<OrgDefinition>;
@@ -192,6 +197,9 @@ export function createApiHandlers(
     'console:context': async () => consoleServices().context(),
     'console:set-acting-org': async ({ mspId }) => consoleServices().setActingOrg(mspId),
     'console:open-state-dir': ({ path }) => consoleServices().openStateDir(path),
+    'console:prepare-join': (request) => consoleServices().prepareJoin(request),
+    'console:join-package': () => consoleServices().joinPackage(),
+    'console:join-status': () => consoleServices().joinStatus(),
     'identity:list': ({ mspId }) => consoleServices().listIdentities(mspId),
     'identity:issue': (request) => consoleServices().issueIdentity(request),
     'org:export-definition': ({ mspId }) => consoleServices().exportOrgDefinition(mspId),

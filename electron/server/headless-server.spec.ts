@@ -153,6 +153,15 @@ describe('startHeadlessServer', () => {
         openStateDir: async () => {
           throw new Error('not used');
         },
+        prepareJoin: async () => {
+          throw new Error('not used');
+        },
+        joinPackage: async () => {
+          throw new Error('not used');
+        },
+        joinStatus: async () => {
+          throw new Error('not used');
+        },
         listIdentities: async (mspId) => [
           {
             name: 'HospitalOrg',

@@ -3,6 +3,7 @@
 // integration harness), ConsoleServices and the headless server. The network is NOT brought up
 // here: the first test does that through the first-run wizard. Teardown stops every Fabric
 // process the run started and keeps the logs.
+import { existsSync } from 'node:fs';
 import { cp, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -18,18 +19,24 @@ import { ensureFabric } from '../../electron/services/runtime/fabric-installer';
 import { NetworkRuntime } from '../../electron/services/runtime/network-runtime';
 import { loadProfile, PORTS_PER_NODE } from '../../electron/services/runtime/profile';
 import { findFreePortBlock } from '../integration/support/ports';
-import { E2E_ENV, RENDERER_DIST, REPO_ROOT, STORAGE_STATE_FILE } from './support/environment';
+import {
+  E2E_ENV,
+  NEWCOMER_STORAGE_STATE_FILE,
+  RENDERER_DIST,
+  REPO_ROOT,
+  STORAGE_STATE_FILE,
+} from './support/environment';
 
-async function signInOnce(loginUrl: string, origin: string): Promise<void> {
+async function signInOnce(loginUrl: string, origin: string, storageFile = STORAGE_STATE_FILE): Promise<void> {
   const response = await fetch(loginUrl, { redirect: 'manual' });
   const cookie = (response.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
   const separator = cookie.indexOf('=');
   if (response.status !== 303 || separator < 0)
     throw new Error(`sign-in for the browser tests failed: HTTP ${response.status}`);
   const { hostname } = new URL(origin);
-  await mkdir(path.dirname(STORAGE_STATE_FILE), { recursive: true });
+  await mkdir(path.dirname(storageFile), { recursive: true });
   await writeFile(
-    STORAGE_STATE_FILE,
+    storageFile,
     JSON.stringify({
       cookies: [
         {
@@ -111,6 +118,36 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
   await new Promise<void>((resolve) => control.listen(0, '127.0.0.1', resolve));
   process.env[E2E_ENV.controlUrl] = `http://127.0.0.1:${(control.address() as AddressInfo).port}`;
 
+  // The second console: its own empty state directory and ports, where the onboarding spec joins
+  // the first console's consortium through the wizard (as a newcomer's `npm start` would).
+  const newcomerDir = path.join(workDir, 'newcomer-state');
+  await mkdir(newcomerDir, { recursive: true });
+  let newcomerBasePort = await findFreePortBlock(2 * PORTS_PER_NODE);
+  const firstBlockEnd = basePort + nodeCount * PORTS_PER_NODE;
+  while (newcomerBasePort + 2 * PORTS_PER_NODE > basePort && newcomerBasePort < firstBlockEnd)
+    newcomerBasePort = await findFreePortBlock(2 * PORTS_PER_NODE);
+  const newcomerServices = new ConsoleServices({
+    runtime: createRuntime(newcomerDir, { ...sandbox, basePort: newcomerBasePort }),
+    openRuntime: (dir, chosen) => createRuntime(dir, chosen),
+  });
+  newcomerServices.controller.on('progress', (event) =>
+    console.log(`[newcomer] ${event.step}${event.detail ? `: ${event.detail}` : ''}`),
+  );
+  const newcomerLedger = new LedgerService(newcomerServices).attach();
+  const newcomerServer = await startHeadlessServer({
+    controller: newcomerServices.controller,
+    services: newcomerServices,
+    ledger: newcomerLedger,
+    staticDir: RENDERER_DIST,
+  });
+  await signInOnce(newcomerServer.createLoginUrl(), newcomerServer.url, NEWCOMER_STORAGE_STATE_FILE);
+  process.env[E2E_ENV.newcomerUrl] = newcomerServer.url;
+  process.env[E2E_ENV.newcomerToken] = newcomerServer.token;
+  process.env[E2E_ENV.newcomerStateDir] = newcomerDir;
+  console.log(
+    `[e2e] newcomer console at ${newcomerServer.url}, state in ${newcomerDir}, ports from ${newcomerBasePort}`,
+  );
+
   await signInOnce(server.createLoginUrl(), server.url);
   process.env[E2E_ENV.url] = server.url;
   process.env[E2E_ENV.loginUrl] = server.createLoginUrl();
@@ -121,6 +158,11 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
   return async () => {
     const runtime = services.runtime;
     control.close();
+    // The newcomer first: its peer must not outlive the orderer it follows.
+    const newcomerRuntime = newcomerServices.runtime;
+    await newcomerLedger.dispose();
+    await newcomerRuntime.down();
+    await newcomerServer.close();
     await ledger.dispose();
     await runtime.down();
     await server.close();
@@ -129,6 +171,12 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
     await cp(runtime.layout.logDir, logs, { recursive: true, force: true }).catch((error: Error) =>
       console.warn(`[e2e] logs not kept: ${error.message}`),
     );
+    if (existsSync(newcomerRuntime.layout.logDir)) {
+      await cp(newcomerRuntime.layout.logDir, path.join(logs, 'newcomer'), {
+        recursive: true,
+        force: true,
+      }).catch((error: Error) => console.warn(`[e2e] newcomer logs not kept: ${error.message}`));
+    }
     await rm(workDir, { recursive: true, force: true });
   };
 }

@@ -233,6 +233,22 @@ class FakeRuntime extends FakeNetworkController implements ConsoleRuntime {
     this.steps.push({ step, detail });
   }
 
+  async prepare(): Promise<void> {
+    throw new Error('the fake runtime has its material written by the test');
+  }
+
+  async saveRecord(): Promise<void> {
+    throw new Error('the fake runtime keeps no record');
+  }
+
+  async queryHeights(): Promise<never> {
+    throw new Error('no peer in unit tests');
+  }
+
+  async externalOrdererHeight(): Promise<never> {
+    throw new Error('the fake runtime runs its own orderer');
+  }
+
   fabricCa(mspId: string): FabricCaHandle | undefined {
     return mspId === 'HospitalMSP' ? this.ca : undefined;
   }

@@ -105,6 +105,22 @@ class FakeRuntime extends FakeNetworkController implements ConsoleRuntime {
     throw new Error('no peer in unit tests');
   }
 
+  async prepare(): Promise<void> {
+    throw new Error('the fake runtime has its material loaded by the test');
+  }
+
+  async saveRecord(): Promise<void> {
+    throw new Error('the fake runtime keeps no record');
+  }
+
+  async queryHeights(): Promise<never> {
+    throw new Error('no peer in unit tests');
+  }
+
+  async externalOrdererHeight(): Promise<never> {
+    throw new Error('the fake runtime runs its own orderer');
+  }
+
   gateway(): GatewayConnection {
     throw new Error('no gateway in unit tests');
   }

@@ -4,7 +4,7 @@
 // consortium administration: channel updates signed offline by each org's admin (bundle files),
 // partner org definitions checked on import.
 import { existsSync } from 'node:fs';
-import { readFile, stat } from 'node:fs/promises';
+import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { configFromBlock, type ConfigBlockInfo } from '../channel/config-tree';
 import { defaultOrgPolicies, ORG_DEFINITION_FORMAT, validateOrgDefinition } from '../channel/org-definition';
@@ -24,7 +24,7 @@ import {
   type Topology,
 } from '../runtime/profile';
 import { StateLayout } from '../runtime/state-layout';
-import type { NetworkController, NodeStatus, OrgRole } from '../runtime/types';
+import type { NetworkController, NodeStatus, OrgRole, PeerHeight } from '../runtime/types';
 import { canIssueIn, canSeeIdentitiesOf, defaultActingOrg } from './acting-org';
 import { CertificateServices, type FabricCaHandle } from './certificate-services';
 import { decodeChannelConfig } from './channel-config';
@@ -37,6 +37,14 @@ import {
   type ChannelUpdateContext,
 } from './channel-updates';
 import { ConsoleError } from './errors';
+import {
+  assertNoNetworkIn,
+  checkOrdererTlsCa,
+  joinInfo,
+  joinPackageFor,
+  joinProfile,
+} from './join-consortium';
+import type { ConsoleJoinInfo, JoinPackage, JoinRequest, JoinStatus } from './join-types';
 import { listOrgIdentities, readIdentity, readOrgCaCertificates } from './identities';
 import { SwitchableController } from './switchable-controller';
 import type {
@@ -79,6 +87,13 @@ export interface ConsoleRuntime extends NetworkController {
   progress(step: string, detail?: string): void;
   /** The org's running Fabric CA, when its profile has one and the network is up. */
   fabricCa(mspId: string): FabricCaHandle | undefined;
+  /** Creates or checks identities and the network record without starting anything. */
+  prepare(): Promise<void>;
+  /** Persists the network record (network.json), e.g. a prepared join profile. */
+  saveRecord(): Promise<void>;
+  queryHeights(peers: readonly NodeTopology[]): Promise<PeerHeight[]>;
+  /** Join mode: the channel's height on the consortium's orderer. */
+  externalOrdererHeight(): Promise<{ address: string; height: number }>;
 }
 
 export interface ConsoleServicesOptions<R extends ConsoleRuntime> {
@@ -102,6 +117,7 @@ export class ConsoleServices<R extends ConsoleRuntime = ConsoleRuntime> {
   private readonly mode: ConsoleMode;
   private actingMspId: string;
   private readonly openRuntime: ConsoleServicesOptions<R>['openRuntime'];
+  private preparingJoin = false;
 
   constructor(options: ConsoleServicesOptions<R>) {
     this.controller = new SwitchableController(options.runtime);
@@ -124,6 +140,8 @@ export class ConsoleServices<R extends ConsoleRuntime = ConsoleRuntime> {
    * the ordering service settings (batch size and timeout, consenters) of a channel update.
    */
   private actableOrgs(topology: Topology = this.topology): OrgTopology[] {
+    // A newcomer holds no keys of the consortium's orderer org.
+    if (topology.profile.ordererOrg.external) return [...topology.peerOrgs];
     return [...topology.peerOrgs, topology.ordererOrg];
   }
 
@@ -190,7 +208,9 @@ export class ConsoleServices<R extends ConsoleRuntime = ConsoleRuntime> {
   // ---- context and acting org ---------------------------------------------------------------
 
   context(): ConsoleContext {
+    const join = joinInfo(this.topology, this.runtime.layout);
     return {
+      ...(join ? { join } : {}),
       mode: this.mode,
       canSwitch: this.mode === 'sandbox',
       acting: toConsoleOrg(this.acting()),
@@ -257,6 +277,115 @@ export class ConsoleServices<R extends ConsoleRuntime = ConsoleRuntime> {
         : undefined,
     );
     return this.context();
+  }
+
+  // ---- joining an existing consortium (first-run wizard) ------------------------------------
+
+  /**
+   * Turns this console's empty state directory into a newcomer of an existing consortium: writes the
+   * join profile (network.json) and the orderer org's TLS CA, switches to a runtime on it, creates
+   * the org's identities, and returns the join package to send a member. `network:up` joins later.
+   */
+  async prepareJoin(request: JoinRequest): Promise<JoinPackage> {
+    if (!this.openRuntime)
+      throw new ConsoleError('unavailable', 'this console cannot prepare a join in its state directory');
+    if (this.preparingJoin)
+      throw new ConsoleError('conflict', 'a join is already being prepared; wait for it to finish');
+    this.preparingJoin = true;
+    try {
+      const current = this.runtime;
+      assertNoNetworkIn(
+        current.layout,
+        () => `profile ${current.topology.profile.name}, channel ${current.channel}`,
+      );
+      const { state } = await current.status();
+      if (state !== 'down') {
+        throw new ConsoleError(
+          'conflict',
+          `the network in ${current.layout.root} is ${state}; take it down before joining a consortium`,
+        );
+      }
+      checkOrdererTlsCa(request.orderer.tlsCaPem);
+      const tlsCaFile = path.join(current.layout.root, 'join', 'orderer-tls-ca.pem');
+      const profile = joinProfile(request, request.basePort ?? current.topology.profile.basePort, tlsCaFile);
+      await mkdir(path.dirname(tlsCaFile), { recursive: true });
+      await writeFile(tlsCaFile, request.orderer.tlsCaPem.trim() + '\n');
+      const next = await this.openRuntime(current.layout.root, profile);
+      this.controller.replace(next);
+      this.actingMspId = request.org.mspId;
+      next.progress(
+        'Join profile',
+        `${request.org.mspId} joins ${request.channel} through ${request.orderer.endpoints.join(', ')}`,
+      );
+      await next.prepare();
+      // Persisted now, so a restarted console resumes this newcomer instead of offering the sandbox.
+      await next.saveRecord();
+      const joinPackage = await this.joinPackage();
+      next.progress('Join package', `${joinPackage.fileName}: send it to a member of the consortium`);
+      return joinPackage;
+    } finally {
+      this.preparingJoin = false;
+    }
+  }
+
+  /** The prepared newcomer's join info, or a clear refusal. */
+  private preparedJoin(): ConsoleJoinInfo {
+    const join = joinInfo(this.topology, this.runtime.layout);
+    if (!join) {
+      throw new ConsoleError(
+        'not-found',
+        'this console runs its own ordering service; it joins no consortium (start it on an empty state directory to join one)',
+      );
+    }
+    if (!join.prepared)
+      throw new ConsoleError('unavailable', `${join.mspId} is not prepared yet: fill in the join form first`);
+    return join;
+  }
+
+  /** The org's material, loading identities first after a restart (nothing is started). */
+  private async loadedMaterial(mspId: string): Promise<OrgMaterial> {
+    try {
+      return this.runtime.orgMaterial(mspId);
+    } catch {
+      // Not loaded since the console started: prepare() reads (never recreates) what exists.
+      await this.runtime.prepare();
+      return this.runtime.orgMaterial(mspId);
+    }
+  }
+
+  /** The join package of the prepared newcomer (again, e.g. after a restart). */
+  async joinPackage(): Promise<JoinPackage> {
+    const join = this.preparedJoin();
+    return joinPackageFor(this.topology, await this.loadedMaterial(join.mspId));
+  }
+
+  /** How far the newcomer's peers are behind the consortium's orderer. */
+  async joinStatus(): Promise<JoinStatus> {
+    const join = this.preparedJoin();
+    await this.loadedMaterial(join.mspId);
+    const orderer: JoinStatus['orderer'] = await this.runtime.externalOrdererHeight().then(
+      ({ address, height }) => ({ address, height }),
+      (error: Error) => ({ address: join.ordererEndpoints[0] ?? '', height: null, error: error.message }),
+    );
+    const peers = await Promise.all(
+      this.topology.peers
+        .filter((node) => node.org.mspId === join.mspId)
+        .map(async (node): Promise<JoinStatus['peers'][number]> => {
+          if (!this.isRunning(node))
+            return { peerId: node.id, height: null, error: `${node.id} is not running` };
+          return this.runtime.queryHeights([node]).then(
+            ([height]) => ({ peerId: node.id, height: height?.height ?? null }),
+            (error: Error) => ({ peerId: node.id, height: null, error: error.message }),
+          );
+        }),
+    );
+    return {
+      mspId: join.mspId,
+      channel: join.channel,
+      orderer,
+      peers,
+      caughtUp: orderer.height !== null && peers.every((peer) => peer.height === orderer.height),
+    };
   }
 
   // ---- identities ----------------------------------------------------------------------------

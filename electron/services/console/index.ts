@@ -6,3 +6,4 @@ export { ConsoleError, type ConsoleErrorCode } from './errors';
 export { listOrgIdentities, readIdentity } from './identities';
 export { SwitchableController } from './switchable-controller';
 export type * from './types';
+export type * from './join-types';

@@ -2,6 +2,7 @@
 // channel configuration and the chaincode lifecycle. Shared with the API contract and the renderer
 // (type-only), so this file has no Node imports.
 import type { OrgRole } from '../runtime/types';
+import type { ConsoleJoinInfo } from './join-types';
 
 /** Who the console acts as: a real member runs one org; the sandbox holds every org's keys. */
 export type ConsoleMode = 'sandbox' | 'member';
@@ -27,6 +28,8 @@ export interface ConsoleContext {
   channel: string;
   /** False until the network has been created in this state directory (first run). */
   networkCreated: boolean;
+  /** Present when this console joins a consortium whose orderers run elsewhere. */
+  join?: ConsoleJoinInfo;
 }
 
 export interface CertificateSummary {

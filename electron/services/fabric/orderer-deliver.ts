@@ -13,21 +13,32 @@ export interface DeliverTarget {
 }
 
 export class DeliverError extends Error {
-  constructor(message: string) {
+  /** The orderer's refusal (e.g. FORBIDDEN: the identity is no channel reader), when it answered one. */
+  constructor(
+    message: string,
+    readonly status?: string,
+  ) {
     super(message);
     this.name = 'DeliverError';
   }
 }
 
+/** A block number, or the channel's newest block. */
+type BlockPosition = number | 'newest';
+
 async function seekEnvelope(
   channel: string,
-  blockNumber: number,
+  blockNumber: BlockPosition,
   identity: SigningIdentity,
 ): Promise<common.Envelope> {
   const position = new orderer.SeekPosition();
-  const specified = new orderer.SeekSpecified();
-  specified.setNumber(blockNumber);
-  position.setSpecified(specified);
+  if (blockNumber === 'newest') {
+    position.setNewest(new orderer.SeekNewest());
+  } else {
+    const specified = new orderer.SeekSpecified();
+    specified.setNumber(blockNumber);
+    position.setSpecified(specified);
+  }
   const seek = new orderer.SeekInfo();
   seek.setStart(position);
   seek.setStop(position);
@@ -49,6 +60,27 @@ export async function fetchBlock(
   identity: SigningIdentity,
   deadlineMs = 30_000,
 ): Promise<Uint8Array> {
+  return (await deliverOne(target, channel, blockNumber, identity, deadlineMs)).serializeBinary();
+}
+
+/** The orderer's height of `channel` (its newest block number + 1), read as `identity`. */
+export async function fetchChannelHeight(
+  target: DeliverTarget,
+  channel: string,
+  identity: SigningIdentity,
+  deadlineMs = 15_000,
+): Promise<number> {
+  const block = await deliverOne(target, channel, 'newest', identity, deadlineMs);
+  return Number(block.getHeader()?.getNumber() ?? 0) + 1;
+}
+
+async function deliverOne(
+  target: DeliverTarget,
+  channel: string,
+  blockNumber: BlockPosition,
+  identity: SigningIdentity,
+  deadlineMs: number,
+): Promise<common.Block> {
   const client = new orderer.AtomicBroadcastClient(
     target.address,
     grpc.credentials.createSsl(Buffer.from(target.tlsRootCertPem)),
@@ -56,12 +88,12 @@ export async function fetchBlock(
   );
   const envelope = await seekEnvelope(channel, blockNumber, identity);
   try {
-    return await new Promise<Uint8Array>((resolve, reject) => {
+    return await new Promise<common.Block>((resolve, reject) => {
       const stream = client.deliver({ deadline: Date.now() + deadlineMs });
-      let block: Uint8Array | undefined;
+      let block: common.Block | undefined;
       stream.on('data', (response: orderer.DeliverResponse) => {
         if (response.hasBlock()) {
-          block = response.getBlock()?.serializeBinary();
+          block = response.getBlock();
           return;
         }
         const status = response.getStatus();
@@ -70,7 +102,10 @@ export async function fetchBlock(
           const name =
             Object.entries(common.Status).find(([, value]) => value === status)?.[0] ?? String(status);
           reject(
-            new DeliverError(`orderer ${target.address} refused block ${blockNumber} of ${channel}: ${name}`),
+            new DeliverError(
+              `orderer ${target.address} refused block ${blockNumber} of ${channel}: ${name}`,
+              name,
+            ),
           );
         }
         stream.cancel();

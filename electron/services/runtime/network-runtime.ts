@@ -11,7 +11,7 @@ import {
   joinChannel as osnJoinChannel,
   type OsnAdminTls,
 } from '../channel/osnadmin';
-import { fetchBlock } from '../fabric/orderer-deliver';
+import { DeliverError, fetchBlock, fetchChannelHeight, type DeliverTarget } from '../fabric/orderer-deliver';
 import { PeerAdminClient } from '../fabric/peer-admin-client';
 import { withSigner, type SigningIdentity } from '../fabric/proposal';
 import { connectGateway, type GatewayConnection, type PeerEndpoint } from '../gateway/gateway-client';
@@ -102,6 +102,22 @@ export class OperationBusyError extends Error {
   constructor(running: string, requested: string) {
     super(`${running} is still running; wait for it or cancel it before starting ${requested}`);
     this.name = 'OperationBusyError';
+  }
+}
+
+/**
+ * A newcomer tried to join before the consortium added its org: the orderer refuses it the
+ * channel's blocks. Nothing was started; joining again once the update is committed works.
+ */
+export class NotYetChannelMemberError extends Error {
+  readonly code = 'forbidden';
+  constructor(mspId: string, channel: string, orderer: string) {
+    super(
+      `${mspId} is not a member of channel ${channel} yet: the orderer at ${orderer} refuses it the channel's blocks. ` +
+        `Ask a member to submit the update adding ${mspId} (send them ${mspId}.org-definition.json), then join again; ` +
+        'your identities and settings are kept.',
+    );
+    this.name = 'NotYetChannelMemberError';
   }
 }
 
@@ -474,19 +490,41 @@ export class NetworkRuntime implements NetworkController {
    * from them as this org's admin (a channel reader once the consortium added the org).
    */
   private async fetchGenesisBlock(): Promise<Uint8Array> {
+    const { target, mspId } = await this.externalOrderer();
+    this.step('Fetching genesis block', `${this.channel} from ${target.address}`);
+    try {
+      return await fetchBlock(target, this.channel, 0, this.adminIdentity(mspId));
+    } catch (error) {
+      if (error instanceof DeliverError && error.status === 'FORBIDDEN')
+        throw new NotYetChannelMemberError(mspId, this.channel, target.address);
+      throw error;
+    }
+  }
+
+  /** Join mode: the consortium's first orderer and the org that reads from it. */
+  private async externalOrderer(): Promise<{ target: DeliverTarget; mspId: string }> {
     const external = this.topology.profile.ordererOrg.external;
     const orderer = this.topology.orderers[0];
     const org = this.topology.peerOrgs[0];
     if (!external || !orderer || !org)
       throw new Error('the profile names no external orderer and no peer org');
-    this.step('Fetching genesis block', `${this.channel} from ${orderer.address}`);
     const tlsRootCertPem = await readFile(path.resolve(external.tlsCaFile), 'utf8');
-    return fetchBlock(
-      { address: orderer.address, tlsRootCertPem },
-      this.channel,
-      0,
-      this.adminIdentity(org.mspId),
-    );
+    return { target: { address: orderer.address, tlsRootCertPem }, mspId: org.mspId };
+  }
+
+  /** Join mode: the channel's height on the consortium's orderer, read as this org's admin. */
+  async externalOrdererHeight(): Promise<{ address: string; height: number }> {
+    const { target, mspId } = await this.externalOrderer();
+    try {
+      return {
+        address: target.address,
+        height: await fetchChannelHeight(target, this.channel, this.adminIdentity(mspId)),
+      };
+    } catch (error) {
+      if (error instanceof DeliverError && error.status === 'FORBIDDEN')
+        throw new NotYetChannelMemberError(mspId, this.channel, target.address);
+      throw error;
+    }
   }
 
   // ---- NetworkController --------------------------------------------------------------------
@@ -549,6 +587,14 @@ export class NetworkRuntime implements NetworkController {
       this.progress('Network up', `${this.topology.nodes.length} nodes, channel ${this.channel}`);
       return await this.status();
     } catch (error) {
+      if ([...this.processes.values()].every((p) => p.status().state === 'stopped')) {
+        // Nothing runs (e.g. a newcomer not yet in the channel): the network is down, not starting.
+        this.state = 'down';
+        await this.releaseLock?.();
+        this.releaseLock = undefined;
+      } else {
+        this.state = 'degraded';
+      }
       this.refreshNetworkState();
       throw error;
     } finally {

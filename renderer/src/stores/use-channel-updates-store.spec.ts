@@ -41,6 +41,9 @@ function fakeServices(): ConsoleApiServices {
       throw new Error('not used');
     },
     openStateDir: unused,
+    prepareJoin: unused,
+    joinPackage: unused,
+    joinStatus: unused,
     listIdentities: unused,
     issueIdentity: unused,
     exportOrgDefinition: unused,

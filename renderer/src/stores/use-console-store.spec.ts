@@ -13,7 +13,7 @@ const ORGS = [
   { name: 'RegulatorOrg', mspId: 'RegulatorMSP', role: 'regulator' as const },
 ];
 
-function fakeServices(): ConsoleApiServices {
+function fakeServices(overrides: Partial<ConsoleContext> = {}): ConsoleApiServices {
   let context: ConsoleContext = {
     mode: 'sandbox',
     canSwitch: true,
@@ -23,6 +23,7 @@ function fakeServices(): ConsoleApiServices {
     stateDir: '/tmp/x',
     channel: 'medchannel',
     networkCreated: false,
+    ...overrides,
   };
   const unused = async (): Promise<never> => {
     throw new Error('not used');
@@ -36,6 +37,9 @@ function fakeServices(): ConsoleApiServices {
       return context;
     },
     openStateDir: unused,
+    prepareJoin: unused,
+    joinPackage: unused,
+    joinStatus: unused,
     listIdentities: unused,
     issueIdentity: unused,
     exportOrgDefinition: unused,
@@ -73,5 +77,38 @@ describe('useConsoleStore', () => {
     await store.setActingOrg('NopeMSP');
     expect(store.acting?.mspId).toBe('HospitalMSP');
     expect(store.error).toMatchObject({ code: 'not-found', title: 'Could not act as NopeMSP' });
+  });
+});
+
+describe('useConsoleStore for a newcomer', () => {
+  const join = {
+    mspId: 'ClinicMSP',
+    orgName: 'ClinicOrg',
+    channel: 'medchannel',
+    ordererEndpoints: ['127.0.0.1:7100'],
+    prepared: true,
+  };
+
+  async function storeWith(context: Partial<ConsoleContext>) {
+    const pinia = createPinia();
+    createApp({})
+      .provide(consoleApiKey, createInMemoryConsoleApi(new FakeNetworkController(), fakeServices(context)))
+      .use(pinia);
+    setActivePinia(pinia);
+    const store = useConsoleStore();
+    await store.hydrate();
+    return store;
+  }
+
+  it('keeps the wizard while the peer has not joined the channel, even though network.json exists', async () => {
+    const store = await storeWith({ networkCreated: true, join: { ...join, joined: false } });
+    expect(store.joinPending).toBe(true);
+    expect(store.needsSetup).toBe(true);
+  });
+
+  it('leaves the wizard once the peer has joined', async () => {
+    const store = await storeWith({ networkCreated: true, join: { ...join, joined: true } });
+    expect(store.joinPending).toBe(false);
+    expect(store.needsSetup).toBe(false);
   });
 });

@@ -1,5 +1,6 @@
 // Who the console acts as (hospital, insurer or regulator) and whether this state directory holds
-// a network yet (first run → the wizard). In the sandbox the user may switch the acting org.
+// a network yet (first run → the wizard), or joins a consortium it is not in yet. In the sandbox
+// the user may switch the acting org.
 import { defineStore } from 'pinia';
 import { computed, ref } from 'vue';
 import type { ConsoleContext } from '../../../electron/api/contract';
@@ -15,7 +16,11 @@ export const useConsoleStore = defineStore('console', () => {
   const opening = ref(false);
 
   const acting = computed(() => context.value?.acting ?? null);
-  const needsSetup = computed(() => context.value !== null && !context.value.networkCreated);
+  /** A newcomer whose peer has not joined the consortium's channel yet (the wizard's join step). */
+  const joinPending = computed(() => context.value?.join !== undefined && !context.value.join.joined);
+  const needsSetup = computed(
+    () => context.value !== null && (!context.value.networkCreated || joinPending.value),
+  );
 
   async function hydrate(): Promise<void> {
     try {
@@ -61,6 +66,7 @@ export const useConsoleStore = defineStore('console', () => {
     switching,
     opening,
     acting,
+    joinPending,
     needsSetup,
     hydrate,
     setActingOrg,

@@ -131,6 +131,9 @@ function services(): ConsoleApiServices {
     signUpdateBundle: unused,
     submitUpdateBundle: unused,
     importOrgDefinition: unused,
+    prepareJoin: unused,
+    joinPackage: unused,
+    joinStatus: unused,
     certificates: certificates(),
   };
 }

@@ -143,4 +143,22 @@ export class ChannelUpdatesPage {
       await expect(this.refusal).toHaveCount(0);
     });
   }
+
+  /** Checks a newcomer's definition file, then proposes adding the org; shows who must sign. */
+  async proposeAddingOrg(definitionFile: string, mspId: string): Promise<void> {
+    await test.step(`check ${mspId}'s definition and propose adding it`, async () => {
+      await this.page.getByTestId('definition-upload').setInputFiles(definitionFile);
+      const check = this.page.getByTestId('definition-check');
+      await expect(check).toHaveAttribute('data-valid', 'true', { timeout: 30_000 });
+      await expect(check).toContainText(mspId);
+      await expect(check).not.toContainText('already a member');
+      await this.page.getByTestId('propose-add-org').click();
+      await expect(this.page.getByTestId('propose-kind')).toHaveValue('add-org');
+      await expect(this.page.getByTestId('add-org-definition')).toContainText(mspId);
+      await this.page.getByTestId('propose-description').fill(`E2E: add ${mspId} to the channel`);
+      await this.page.getByTestId('propose-submit').click();
+      await expect(this.page.getByTestId('proposal-result')).toBeVisible({ timeout: 30_000 });
+      await expect(this.page.getByTestId('proposal-impact').first()).toContainText(mspId);
+    });
+  }
 }

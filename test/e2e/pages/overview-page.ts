@@ -66,4 +66,17 @@ export class OverviewPage {
       });
     });
   }
+
+  /** A newcomer's Overview: every peer at the consortium orderer's height; returns that height. */
+  async expectCaughtUpWithConsortium(timeoutMs: number): Promise<number> {
+    return test.step("the newcomer's peer reaches the orderer's height", async () => {
+      const status = this.page.getByTestId('join-status');
+      await expect(status).toHaveAttribute('data-caught-up', 'true', { timeout: timeoutMs });
+      const ordererHeight = Number(await this.page.getByTestId('join-orderer-height').textContent());
+      expect(ordererHeight).toBeGreaterThan(0);
+      for (const cell of await this.page.getByTestId('join-peer-height').all())
+        await expect(cell).toHaveText(String(ordererHeight));
+      return ordererHeight;
+    });
+  }
 }
