@@ -55,6 +55,22 @@ async function signInOnce(loginUrl: string, origin: string, storageFile = STORAG
   );
 }
 
+/** Linux hands out outgoing connections' local ports from 32768 up (ip_local_port_range). */
+const EPHEMERAL_PORTS_START = 32_768;
+
+/**
+ * Ports for the newcomer's nodes, apart from the first network's block and below the ephemeral
+ * range: its peer binds them minutes later, after thousands of short-lived client connections.
+ */
+async function newcomerPortBlock(takenFrom: number, takenTo: number): Promise<number> {
+  const size = 2 * PORTS_PER_NODE;
+  for (let attempt = 0; attempt < 100; attempt++) {
+    const base = await findFreePortBlock(size);
+    if (base + size <= EPHEMERAL_PORTS_START && (base + size <= takenFrom || base >= takenTo)) return base;
+  }
+  throw new Error(`no block of ${size} free ports below ${EPHEMERAL_PORTS_START} for the newcomer console`);
+}
+
 export default async function globalSetup(): Promise<() => Promise<void>> {
   await build({ configFile: path.join(REPO_ROOT, 'vite.config.ts'), logLevel: 'warn' });
 
@@ -122,10 +138,7 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
   // the first console's consortium through the wizard (as a newcomer's `npm start` would).
   const newcomerDir = path.join(workDir, 'newcomer-state');
   await mkdir(newcomerDir, { recursive: true });
-  let newcomerBasePort = await findFreePortBlock(2 * PORTS_PER_NODE);
-  const firstBlockEnd = basePort + nodeCount * PORTS_PER_NODE;
-  while (newcomerBasePort + 2 * PORTS_PER_NODE > basePort && newcomerBasePort < firstBlockEnd)
-    newcomerBasePort = await findFreePortBlock(2 * PORTS_PER_NODE);
+  const newcomerBasePort = await newcomerPortBlock(basePort, basePort + nodeCount * PORTS_PER_NODE);
   const newcomerServices = new ConsoleServices({
     runtime: createRuntime(newcomerDir, { ...sandbox, basePort: newcomerBasePort }),
     openRuntime: (dir, chosen) => createRuntime(dir, chosen),

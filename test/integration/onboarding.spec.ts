@@ -141,6 +141,14 @@ describe('onboarding a new member', () => {
       ),
     );
 
+    // Joining before the consortium added the org: refused in words, nothing started, state kept.
+    await expect(newcomer.up()).rejects.toMatchObject({
+      code: 'forbidden',
+      message: expect.stringContaining(`Ask a member to submit the update adding ${NEW_MSP}`),
+    });
+    expect((await newcomer.status()).state).toBe('down');
+    expect(newcomer.networkRecord.peerJoined).toEqual([]);
+
     // 2. The consortium adds it to the channel: the majority of admins sign the bundle file.
     const definition = await validateOrgDefinition(JSON.parse(await readFile(definitionFile, 'utf8')));
     await updateChannelWithSignaturesFromFiles(

@@ -86,7 +86,7 @@ export class JoinWizardPage {
     await test.step('joining before the update is committed is refused in words', async () => {
       await this.joinNow.click();
       await expect(this.page.getByTestId('join-error-detail')).toContainText(
-        `ask a member to submit the update adding ${mspId}`,
+        `Ask a member to submit the update adding ${mspId}`,
         { timeout: 60_000 },
       );
       await expect(this.joinNow).toBeEnabled();
