@@ -55,20 +55,14 @@ async function signInOnce(loginUrl: string, origin: string, storageFile = STORAG
   );
 }
 
-/** Linux hands out outgoing connections' local ports from 32768 up (ip_local_port_range). */
-const EPHEMERAL_PORTS_START = 32_768;
-
-/**
- * Ports for the newcomer's nodes, apart from the first network's block and below the ephemeral
- * range: its peer binds them minutes later, after thousands of short-lived client connections.
- */
+/** Ports for the newcomer's nodes, apart from the first network's block. */
 async function newcomerPortBlock(takenFrom: number, takenTo: number): Promise<number> {
   const size = 2 * PORTS_PER_NODE;
   for (let attempt = 0; attempt < 100; attempt++) {
     const base = await findFreePortBlock(size);
-    if (base + size <= EPHEMERAL_PORTS_START && (base + size <= takenFrom || base >= takenTo)) return base;
+    if (base + size <= takenFrom || base >= takenTo) return base;
   }
-  throw new Error(`no block of ${size} free ports below ${EPHEMERAL_PORTS_START} for the newcomer console`);
+  throw new Error(`no block of ${size} free ports apart from the first network's for the newcomer console`);
 }
 
 export default async function globalSetup(): Promise<() => Promise<void>> {

@@ -144,10 +144,14 @@ export async function generateDemoActivity(
         `${year}-01-01`,
         `${year}-12-31`,
       ]);
-      // Three encounters in four carry a covered diagnosis.
+      // Three encounters in four carry a covered diagnosis; a patient billed twice always does, so
+      // the first claim is paid (not denied) whenever the adjudicator gets to it, and the duplicate
+      // bill is held whatever the timing (R1 ignores denied claims).
+      const billedTwice = i % 5 === 0;
       const coveredCodes: readonly string[] = product.covered;
       const uncovered = ICD10_CATALOG.filter((c) => !coveredCodes.includes(c.code));
-      const diagnosis = random() < 0.75 ? pick(coveredCodes) : pick(uncovered).code;
+      const coveredDraw = random() < 0.75;
+      const diagnosis = coveredDraw || billedTwice ? pick(coveredCodes) : pick(uncovered).code;
       const serviceDay = new Date(Date.now() - (1 + Math.floor(random() * 20)) * 86_400_000);
       const recordId = `${runTag}-record-${i}`;
       const sealed = await vault.seal({
@@ -181,7 +185,7 @@ export async function generateDemoActivity(
         },
       ]);
       const claimIds = [`${runTag}-claim-${i}`];
-      if (i % 5 === 0) claimIds.push(`${runTag}-claim-${i}-again`); // a duplicate bill: held for review
+      if (billedTwice) claimIds.push(`${runTag}-claim-${i}-again`); // a duplicate bill: held for review
       for (const claimId of claimIds) {
         // The adjudicator may be settling this patient's previous claim in the same block.
         await retryOnReadConflict(() =>
