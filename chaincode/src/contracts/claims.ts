@@ -1,13 +1,21 @@
 import { Context, Contract, Info, Returns, Transaction } from 'fabric-contract-api';
 import { stableStringify } from '../lib/canonical-json';
 import { adjudicateItems, policyYearsOf } from '../lib/adjudication';
+import { AdjudicationSession } from '../lib/adjudication-session';
 import {
   checkDecryption,
+  checkDecryptionBatch,
   computeClaimCiphertext,
   parseDecimalBigInt,
   validateBlind,
+  type DecryptionProof,
 } from '../lib/claim-crypto';
-import { emitClaimEvent, CLAIM_EVENT_NAMES, type ClaimEventName } from '../lib/claim-events';
+import {
+  emitClaimBatchEvent,
+  emitClaimEvent,
+  CLAIM_EVENT_NAMES,
+  type ClaimEventName,
+} from '../lib/claim-events';
 import {
   claimExists,
   claimsByIndex,
@@ -22,9 +30,7 @@ import { listEntriesOfAccount, memberAccountId, postEntry, readFundAccount } fro
 import { INSURANCE_KEY_TYPES as K } from '../lib/insurance-keys';
 import { isInsurerAdjuster, isInsurerCompliance, isInsurerStaff } from '../lib/insurance-policy';
 import {
-  benefitUsageKey,
   modulusOf,
-  readBenefitUsage,
   readSupervisionParams,
   requireClaimKey,
   requirePolicy,
@@ -49,6 +55,7 @@ import {
   requireEnum,
   requireId,
   requireMspId,
+  requireObject,
   requireText,
 } from '../lib/validation';
 import {
@@ -222,106 +229,80 @@ export class ClaimsContract extends Contract {
   @Returns('string')
   public async AdjudicateClaim(ctx: Context, claimId: string, m: string, rho: string): Promise<string> {
     const id = requireId(claimId, 'claimId');
-    const proof = withCryptoInput('decryption proof', () => ({
-      m: parseDecimalBigInt(m, 'm'),
-      rho: parseDecimalBigInt(rho, 'rho'),
-    }));
+    const proof = parseProofArguments(m, rho, 'decryption proof');
     const caller = await authenticateMember(ctx);
-    const claim = await requireClaim(ctx, id);
-    if (!isInsurerAdjuster(caller, claim.insurerMspId)) {
-      throw new AccessDeniedError(
-        `claim ${id} is adjudicated by ${claim.insurerMspId}'s adjusters or admins; caller: ${describeCaller(caller)}`,
-      );
-    }
-    if (claim.status === 'held') {
-      throw new StateConflictError(
-        `Claim ${id} is held by supervision alerts (${claim.alertIds.join(', ')}); a compliance officer must release it first`,
-      );
-    }
-    if (claim.status !== 'filed') {
-      throw new StateConflictError(`Claim ${id} is ${claim.status}; only a filed claim can be adjudicated`);
-    }
-    const key = await requireClaimKey(ctx, claim.insurerMspId, claim.claimKeyId);
+    const session = new AdjudicationSession(ctx, caller, txTimestamp(ctx));
+    const claim = await requireAdjudicableClaim(ctx, caller, id);
+    const key = await session.claimKey(claim.insurerMspId, claim.claimKeyId);
     const verdict = checkDecryption(modulusOf(key), BigInt(claim.encryptedEligibility), proof);
     if (!verdict.valid) {
       throw new InvalidInputError(`decryption proof rejected for claim ${id}: ${verdict.reason}`);
     }
-    const covered = proof.m === 0n;
+    const decision = await decideVerifiedClaim(ctx, session, claim, proof, 0);
+    await session.flush();
+    await recordDecision(ctx, decision);
+    emitClaimEvent(ctx, decision.event, decision.eventBody);
+    return stableStringify(decision.updated);
+  }
 
-    const now = txTimestamp(ctx);
-    const policy = await requirePolicy(ctx, claim.policyId);
-    const product = await requireProduct(ctx, claim.productId);
-    const usage = new Map<number, BenefitUsage>();
-    if (covered) {
-      for (const year of policyYearsOf(policy, claim.items)) {
-        usage.set(year, await readBenefitUsage(ctx, policy, year, now));
-      }
-    }
-    const result = adjudicateItems({ covered, items: claim.items, policy, product, usage, now });
-    const adjudication = new ClaimAdjudication({
-      covered,
-      outcome: result.outcome,
-      reasonCode: result.reasonCode,
-      items: result.items,
-      totalSubmitted: fromMinor(result.totals.submitted),
-      totalEligible: fromMinor(result.totals.eligible),
-      totalDeductible: fromMinor(result.totals.deductible),
-      totalCopay: fromMinor(result.totals.copay),
-      totalOverLimit: fromMinor(result.totals.overLimit),
-      totalBenefit: fromMinor(result.totals.benefit),
-      proof: new DecryptionProofRecord({ m: proof.m.toString(10), rho: proof.rho.toString(10) }),
-      adjudicatedAt: now,
-      adjudicatedBy: caller.id,
-      txId: ctx.stub.getTxID(),
+  /**
+   * AdjudicateClaim for 2 to 16 filed claims of the caller's insurer at once. `batch` is a JSON
+   * array of {claimId, m, rho}. All proofs under one claim key are verified together with one
+   * exponentiation (small-exponent batch test with hashed 128-bit coefficients; see
+   * checkDecryptionBatch); then each claim is adjudicated and settled in order, exactly as
+   * AdjudicateClaim would, every record written once. Any invalid entry fails the whole transaction,
+   * naming the claim. One `medfabric.claims.adjudicated` event carries each claim's own event.
+   */
+  @Transaction()
+  @Returns('string')
+  public async AdjudicateClaims(ctx: Context, batch: string): Promise<string> {
+    const entries = parseAdjudicationBatch(batch);
+    const caller = await authenticateMember(ctx);
+    const session = new AdjudicationSession(ctx, caller, txTimestamp(ctx));
+    const claims: Claim[] = [];
+    for (const entry of entries) claims.push(await requireAdjudicableClaim(ctx, caller, entry.claimId));
+
+    // One batch verification per claim key (an insurer may have rotated keys between claims).
+    const byKey = new Map<string, number[]>();
+    claims.forEach((claim, index) => {
+      const group = `${claim.insurerMspId}\u0000${claim.claimKeyId}`;
+      byKey.set(group, [...(byKey.get(group) ?? []), index]);
     });
-    const benefit = result.totals.benefit;
-    const updated = new Claim({ ...claim, adjudication, updatedAt: now });
-    let fundAlert: SupervisionAlert | null = null;
-    let event: ClaimEventName = CLAIM_EVENT_NAMES.claimAdjudicated;
-    if (result.outcome === 'denied') {
-      updated.status = 'denied';
-      event = CLAIM_EVENT_NAMES.claimDenied;
-    } else if (benefit === 0n) {
-      updated.status = 'adjudicated';
-    } else {
-      const settled = await settle(ctx, caller, updated, benefit, now);
-      if (settled === null) {
-        updated.status = 'payable';
-        event = CLAIM_EVENT_NAMES.claimPayable;
-        const fund = await readFundAccount(
-          ctx,
-          memberAccountId(claim.insurerMspId),
-          claim.insurerMspId,
-          'insurer-fund',
-          now,
+    for (const indexes of byKey.values()) {
+      const first = claims[indexes[0] as number] as Claim;
+      const n = modulusOf(await session.claimKey(first.insurerMspId, first.claimKeyId));
+      const group = indexes.map((index) => ({
+        e: BigInt((claims[index] as Claim).encryptedEligibility),
+        proof: (entries[index] as AdjudicationBatchEntry).proof,
+      }));
+      const verdict = checkDecryptionBatch(n, group);
+      if (!verdict.valid) {
+        throw new InvalidInputError(
+          `decryption proof rejected for ${rejectedClaims(n, group, indexes, claims, verdict.index)}: ${verdict.reason}`,
         );
-        fundAlert = newFundShortAlert(ctx, caller, updated, fund.balance, benefit, now);
-        updated.alertIds = [...claim.alertIds, fundAlert.alertId];
-      } else {
-        updated.status = 'paid';
-        updated.settlement = settled;
-        event = CLAIM_EVENT_NAMES.claimPaid;
       }
     }
 
-    for (const yearUsage of result.usage) {
-      await writeState(
-        ctx,
-        benefitUsageKey(ctx, policy.policyId, policy.patientPseudonym, yearUsage.policyYear),
-        yearUsage,
+    const decisions: ClaimDecision[] = [];
+    for (const [index, claim] of claims.entries()) {
+      decisions.push(
+        await decideVerifiedClaim(
+          ctx,
+          session,
+          claim,
+          (entries[index] as AdjudicationBatchEntry).proof,
+          index,
+        ),
       );
     }
-    await updateClaim(ctx, claim.status, updated);
-    if (fundAlert !== null) {
-      await insertAlert(ctx, fundAlert);
-    }
-    emitClaimEvent(ctx, event, {
-      ...claimEventBody(updated),
-      adjudication: adjudicationEventBody(adjudication),
-      settlement: updated.settlement,
-      alert: fundAlert === null ? null : alertEventBody(fundAlert),
-    });
-    return stableStringify(updated);
+    await session.flush();
+    for (const decision of decisions) await recordDecision(ctx, decision);
+    emitClaimBatchEvent(
+      ctx,
+      CLAIM_EVENT_NAMES.claimsAdjudicated,
+      decisions.map((decision) => ({ name: decision.event, body: decision.eventBody })),
+    );
+    return stableStringify(decisions.map((decision) => decision.updated));
   }
 
   /** Pays a `payable` claim once the insurer's fund covers its benefit. Insurer adjusters and admins. */
@@ -520,6 +501,161 @@ function readBlind(ctx: Context): bigint {
   );
 }
 
+/** The most claims one AdjudicateClaims may carry: one proposal stays well under the argument limit. */
+export const MAX_ADJUDICATION_BATCH = 16;
+
+interface AdjudicationBatchEntry {
+  claimId: string;
+  proof: DecryptionProof;
+}
+
+function parseProofArguments(m: unknown, rho: unknown, field: string): DecryptionProof {
+  return withCryptoInput(field, () => ({
+    m: parseDecimalBigInt(m, 'm'),
+    rho: parseDecimalBigInt(rho, 'rho'),
+  }));
+}
+
+function parseAdjudicationBatch(batch: string): AdjudicationBatchEntry[] {
+  const items = requireArray(parseJsonArgument(batch, 'batch'), 'batch', MAX_ADJUDICATION_BATCH);
+  if (items.length < 2) {
+    throw new InvalidInputError(`batch has ${items.length} entries; use AdjudicateClaim for a single claim`);
+  }
+  const seen = new Set<string>();
+  return items.map((item, index) => {
+    const entry = requireObject(item, `batch[${index}]`, ['claimId', 'm', 'rho']);
+    const claimId = requireId(entry.claimId, `batch[${index}].claimId`);
+    if (seen.has(claimId)) throw new InvalidInputError(`batch names claim ${claimId} twice`);
+    seen.add(claimId);
+    return { claimId, proof: parseProofArguments(entry.m, entry.rho, `batch[${index}] decryption proof`) };
+  });
+}
+
+/** The claim, once the caller may adjudicate it and it is waiting for adjudication. */
+async function requireAdjudicableClaim(ctx: Context, caller: MemberCaller, claimId: string): Promise<Claim> {
+  const claim = await requireClaim(ctx, claimId);
+  if (!isInsurerAdjuster(caller, claim.insurerMspId)) {
+    throw new AccessDeniedError(
+      `claim ${claimId} is adjudicated by ${claim.insurerMspId}'s adjusters or admins; caller: ${describeCaller(caller)}`,
+    );
+  }
+  if (claim.status === 'held') {
+    throw new StateConflictError(
+      `Claim ${claimId} is held by supervision alerts (${claim.alertIds.join(', ')}); a compliance officer must release it first`,
+    );
+  }
+  if (claim.status !== 'filed') {
+    throw new StateConflictError(
+      `Claim ${claimId} is ${claim.status}; only a filed claim can be adjudicated`,
+    );
+  }
+  return claim;
+}
+
+/** The claims a failed batch verification is about: the one a range check named, or each failing proof. */
+function rejectedClaims(
+  n: bigint,
+  group: readonly { e: bigint; proof: DecryptionProof }[],
+  indexes: readonly number[],
+  claims: readonly Claim[],
+  failedIndex: number | undefined,
+): string {
+  const failing =
+    failedIndex !== undefined
+      ? [failedIndex]
+      : group.flatMap(({ e, proof }, position) => (checkDecryption(n, e, proof).valid ? [] : [position]));
+  const ids = failing.map((position) => (claims[indexes[position] as number] as Claim).claimId);
+  return `claim${ids.length === 1 ? '' : 's'} ${ids.join(', ')}`;
+}
+
+/** A verified claim's adjudication, settlement and event, before anything about the claim is written. */
+interface ClaimDecision {
+  previousStatus: Claim['status'];
+  updated: Claim;
+  fundAlert: SupervisionAlert | null;
+  event: ClaimEventName;
+  eventBody: Record<string, unknown>;
+}
+
+/**
+ * Covered ⇔ m = 0; then the policy period, deductible, coinsurance and annual limit give the
+ * per-item adjudication, and the benefit is settled from the insurer's fund (`paid`), or left
+ * `payable` with a FUND_SHORT alert when the fund is short. `index` numbers the claims of a batch.
+ */
+async function decideVerifiedClaim(
+  ctx: Context,
+  session: AdjudicationSession,
+  claim: Claim,
+  proof: DecryptionProof,
+  index: number,
+): Promise<ClaimDecision> {
+  const covered = proof.m === 0n;
+  const now = session.now;
+  const policy = await session.policy(claim.policyId);
+  const product = await session.product(claim.productId);
+  const usage = covered
+    ? await session.usageFor(policy, policyYearsOf(policy, claim.items))
+    : new Map<number, BenefitUsage>();
+  const result = adjudicateItems({ covered, items: claim.items, policy, product, usage, now });
+  session.recordUsage(policy, result.usage);
+  const adjudication = new ClaimAdjudication({
+    covered,
+    outcome: result.outcome,
+    reasonCode: result.reasonCode,
+    items: result.items,
+    totalSubmitted: fromMinor(result.totals.submitted),
+    totalEligible: fromMinor(result.totals.eligible),
+    totalDeductible: fromMinor(result.totals.deductible),
+    totalCopay: fromMinor(result.totals.copay),
+    totalOverLimit: fromMinor(result.totals.overLimit),
+    totalBenefit: fromMinor(result.totals.benefit),
+    proof: new DecryptionProofRecord({ m: proof.m.toString(10), rho: proof.rho.toString(10) }),
+    adjudicatedAt: now,
+    adjudicatedBy: session.caller.id,
+    txId: ctx.stub.getTxID(),
+  });
+  const benefit = result.totals.benefit;
+  const updated = new Claim({ ...claim, adjudication, updatedAt: now });
+  let fundAlert: SupervisionAlert | null = null;
+  let event: ClaimEventName = CLAIM_EVENT_NAMES.claimAdjudicated;
+  if (result.outcome === 'denied') {
+    updated.status = 'denied';
+    event = CLAIM_EVENT_NAMES.claimDenied;
+  } else if (benefit === 0n) {
+    updated.status = 'adjudicated';
+  } else {
+    const settled = await session.settle(updated, benefit);
+    if (settled === null) {
+      updated.status = 'payable';
+      event = CLAIM_EVENT_NAMES.claimPayable;
+      const fund = await session.insurerFund(claim.insurerMspId);
+      fundAlert = newFundShortAlert(ctx, session.caller, updated, fund.balance, benefit, now, index + 1);
+      updated.alertIds = [...claim.alertIds, fundAlert.alertId];
+    } else {
+      updated.status = 'paid';
+      updated.settlement = settled;
+      event = CLAIM_EVENT_NAMES.claimPaid;
+    }
+  }
+  return {
+    previousStatus: claim.status,
+    updated,
+    fundAlert,
+    event,
+    eventBody: {
+      ...claimEventBody(updated),
+      adjudication: adjudicationEventBody(adjudication),
+      settlement: updated.settlement,
+      alert: fundAlert === null ? null : alertEventBody(fundAlert),
+    },
+  };
+}
+
+async function recordDecision(ctx: Context, decision: ClaimDecision): Promise<void> {
+  await updateClaim(ctx, decision.previousStatus, decision.updated);
+  if (decision.fundAlert !== null) await insertAlert(ctx, decision.fundAlert);
+}
+
 /** The record's encrypted powers from the hospital–regulator collection, checked against the anchored hash. */
 async function readEncryptedPowers(
   ctx: Context,
@@ -626,9 +762,10 @@ function newFundShortAlert(
   balance: string,
   benefit: bigint,
   now: string,
+  ordinal: number,
 ): SupervisionAlert {
   return new SupervisionAlert({
-    alertId: `${ctx.stub.getTxID()}:FUND_SHORT:1`,
+    alertId: `${ctx.stub.getTxID()}:FUND_SHORT:${ordinal}`,
     ruleId: 'FUND_SHORT',
     severity: 'warn',
     status: 'open',

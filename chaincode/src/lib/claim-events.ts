@@ -19,6 +19,8 @@ export const CLAIM_EVENT_NAMES = {
   claimAdjudicated: 'medfabric.claim.adjudicated',
   claimPaid: 'medfabric.claim.paid',
   claimPayable: 'medfabric.claim.payable',
+  /** AdjudicateClaims: one event whose `claims` carries each claim's own event (name and payload). */
+  claimsAdjudicated: 'medfabric.claims.adjudicated',
   supervisionParamsSet: 'medfabric.supervision.paramsSet',
   alertRaised: 'medfabric.alert.raised',
   alertCleared: 'medfabric.alert.cleared',
@@ -27,12 +29,32 @@ export const CLAIM_EVENT_NAMES = {
 export type ClaimEventName = (typeof CLAIM_EVENT_NAMES)[keyof typeof CLAIM_EVENT_NAMES];
 
 export function emitClaimEvent(ctx: Context, name: ClaimEventName, body: Record<string, unknown>): void {
-  const payload = {
+  ctx.stub.setEvent(name, canonicalBytes(eventPayload(ctx, name, body)));
+}
+
+/**
+ * Fabric keeps one event per transaction, so a transaction that decides several claims emits one
+ * event whose `claims` array holds, in order, the payload each claim's own event would have had.
+ */
+export function emitClaimBatchEvent(
+  ctx: Context,
+  name: ClaimEventName,
+  entries: readonly { name: ClaimEventName; body: Record<string, unknown> }[],
+): void {
+  const claims = entries.map((entry) => eventPayload(ctx, entry.name, entry.body));
+  ctx.stub.setEvent(name, canonicalBytes(eventPayload(ctx, name, { claims })));
+}
+
+function eventPayload(
+  ctx: Context,
+  name: ClaimEventName,
+  body: Record<string, unknown>,
+): Record<string, unknown> {
+  return {
     ...body,
     event: name,
     schemaVersion: EVENT_SCHEMA_VERSION,
     txId: ctx.stub.getTxID(),
     timestamp: txTimestamp(ctx),
   };
-  ctx.stub.setEvent(name, canonicalBytes(payload));
 }

@@ -59,9 +59,25 @@ export interface Posting {
 /**
  * Writes one journal entry and the two updated account balances. Reads are not visible to later
  * reads of the same transaction (Fabric has no read-your-writes), so a transaction posts to each
- * account at most once and passes in the accounts it read.
+ * account at most once and passes in the accounts it read (see journalEntry for several postings).
  */
 export async function postEntry(
+  ctx: Context,
+  posting: Posting,
+): Promise<{ entry: FundEntry; debit: FundAccount; credit: FundAccount }> {
+  const posted = await journalEntry(ctx, posting);
+  for (const account of [posted.debit, posted.credit]) {
+    await writeState(ctx, fundAccountKey(ctx, account.accountId), account);
+  }
+  return posted;
+}
+
+/**
+ * Writes one journal entry and its per-account index entries, and returns the two accounts with
+ * their new balances WITHOUT writing them: a transaction that posts several entries to one account
+ * carries the returned accounts into its next posting and writes each account once at the end.
+ */
+export async function journalEntry(
   ctx: Context,
   posting: Posting,
 ): Promise<{ entry: FundEntry; debit: FundAccount; credit: FundAccount }> {
@@ -92,7 +108,6 @@ export async function postEntry(
   });
   await writeState(ctx, compositeKey(ctx, K.fundEntry, [entry.postedAt, entry.entryId]), entry);
   for (const account of [debit, credit]) {
-    await writeState(ctx, fundAccountKey(ctx, account.accountId), account);
     await writeIndexEntry(
       ctx,
       compositeKey(ctx, K.fundEntryByAccount, [account.accountId, entry.postedAt, entry.entryId]),

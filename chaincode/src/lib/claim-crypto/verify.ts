@@ -2,10 +2,11 @@
  * Verifier side (DETERMINISTIC: runs in the chaincode at adjudication). Checks the insurer's
  * decryption proof with every range check of DESIGN.md §7 step 5 and one exponentiation.
  */
+import { createHash } from 'node:crypto';
 import { DecryptionProof } from './decryption';
 import { ClaimCryptoError } from './errors';
 import { validateModulus } from './keys';
-import { gcd, modPow } from './modular';
+import { gcd, modPow, multiExp } from './modular';
 import { bigintToDecimal, ownField, parseDecimalBigInt } from './serialization';
 
 export type VerificationResult =
@@ -22,6 +23,15 @@ const invalid = (reason: string): VerificationResult => ({ valid: false, reason 
 export function checkDecryption(n: bigint, e: bigint, proof: DecryptionProof): VerificationResult {
   validateModulus(n);
   const n2 = n * n;
+  const ranges = checkRanges(n, n2, e, proof);
+  if (!ranges.valid) return ranges;
+  // g^m = 1 + m·n mod n² (g = n+1), so only ρ^n costs an exponentiation.
+  const expected = ((1n + proof.m * n) * modPow(proof.rho, n, n2)) % n2;
+  return expected === e ? VALID : invalid('g^m·ρ^n ≢ e (mod n²): the decryption proof does not match e');
+}
+
+/** The range and gcd checks of checkDecryption, without the exponentiation. */
+function checkRanges(n: bigint, n2: bigint, e: bigint, proof: DecryptionProof): VerificationResult {
   if (typeof e !== 'bigint' || e <= 0n || e >= n2) return invalid('ciphertext e is outside 0 < e < n²');
   if (typeof proof !== 'object' || proof === null) return invalid('proof is missing');
   const { m, rho } = proof;
@@ -29,9 +39,69 @@ export function checkDecryption(n: bigint, e: bigint, proof: DecryptionProof): V
   if (typeof rho !== 'bigint' || rho <= 0n || rho >= n) return invalid('randomness ρ is outside 0 < ρ < n');
   if (gcd(rho, n) !== 1n) return invalid('randomness ρ is not coprime to n');
   if (gcd(e % n, n) !== 1n) return invalid('ciphertext e is not coprime to n');
-  // g^m = 1 + m·n mod n² (g = n+1), so only ρ^n costs an exponentiation.
-  const expected = ((1n + m * n) * modPow(rho, n, n2)) % n2;
-  return expected === e ? VALID : invalid('g^m·ρ^n ≢ e (mod n²): the decryption proof does not match e');
+  return VALID;
+}
+
+/** Bits of each batch coefficient: a forged batch passes with probability about 2^-128. */
+export const BATCH_COEFFICIENT_BITS = 128;
+
+/** One (e, m, ρ) of a batch. */
+export interface BatchEntry {
+  readonly e: bigint;
+  readonly proof: DecryptionProof;
+}
+
+/**
+ * Batch coefficients c_1..c_B (128-bit, non-zero), derived by hashing n and every (e, m, ρ) of the
+ * batch (Fiat–Shamir): the prover fixes all its proofs before it can know a single coefficient.
+ * Deterministic, as the chaincode needs.
+ */
+export function batchCoefficients(n: bigint, entries: readonly BatchEntry[]): bigint[] {
+  const transcript = createHash('sha256').update(`medfabric.claim-batch.v1\n${n.toString(16)}\n`);
+  for (const { e, proof } of entries) {
+    transcript.update(`${e.toString(16)}:${proof.m.toString(16)}:${proof.rho.toString(16)}\n`);
+  }
+  const seed = transcript.digest();
+  return entries.map((_, index) => {
+    const digest = createHash('sha256').update(seed).update(`${index}`).digest('hex');
+    return BigInt(`0x${digest.slice(0, BATCH_COEFFICIENT_BITS / 4)}`) | 1n;
+  });
+}
+
+/**
+ * Verifies B decryption proofs under one modulus with one full exponentiation (the small-exponent
+ * batch test): with c_i from batchCoefficients,
+ *   ∏ (e_i · g^(−m_i))^(c_i)  ≡  (∏ ρ_i^(c_i))^n   (mod n²),   g^(−m) = 1 − m·n (mod n²).
+ * Writing e_i = g^(m_i*)·r_i^n, the left side is g^(Σ c_i·(m_i* − m_i)) times an n-th residue, and
+ * g^a is an n-th residue only for a ≡ 0 (mod n) (gcd(n, φ(n)) = 1), so a batch with any wrong m_i
+ * passes only if Σ c_i·(m_i* − m_i) ≡ 0 (mod n): probability about 2^-128 over the hash. Every
+ * entry also passes checkDecryption's range and gcd checks. The verdict names the first entry
+ * whose ranges fail; when only the product fails, it cannot tell which entry is wrong (the caller
+ * checks them one by one to say so).
+ */
+export function checkDecryptionBatch(
+  n: bigint,
+  entries: readonly BatchEntry[],
+): VerificationResult & { readonly index?: number } {
+  validateModulus(n);
+  if (entries.length === 0)
+    throw new ClaimCryptoError('INVALID_ARGUMENT', 'a batch needs at least one proof');
+  const n2 = n * n;
+  for (const [index, { e, proof }] of entries.entries()) {
+    const ranges = checkRanges(n, n2, e, proof);
+    if (!ranges.valid) return { ...ranges, index };
+  }
+  const coefficients = batchCoefficients(n, entries);
+  const unblinded = entries.map(({ e, proof }) => (e * (1n + n2 - ((proof.m * n) % n2))) % n2);
+  const left = multiExp(unblinded, coefficients, n2);
+  const rhoProduct = multiExp(
+    entries.map(({ proof }) => proof.rho),
+    coefficients,
+    n2,
+  );
+  return left === modPow(rhoProduct, n, n2)
+    ? VALID
+    : invalid('∏(e·g^(−m))^c ≢ (∏ρ^c)^n (mod n²): a decryption proof in the batch does not match its e');
 }
 
 /** True iff (m, ρ) is a valid decryption of e under n (see checkDecryption). */
