@@ -31,6 +31,8 @@ import { closedLoop, median, startBenchNetwork, type LatencySummary } from './su
 /** Categories covered by the benchmark products: the first 32 of chapter J (respiratory). */
 const CATEGORIES = Array.from({ length: 32 }, (_, i) => icd10Category(`J${String(i + 10).padStart(2, '0')}`));
 const KEY_BITS = 2048;
+/** Claims per AdjudicateClaims in the batched CPU sample. */
+const BATCH_SIZE = 8;
 
 export interface ClaimsBenchResult {
   keyBits: number;
@@ -46,6 +48,10 @@ export interface ClaimsBenchResult {
     fileClaimUnits: number;
     adjudicateCpuMsPerEndorser: number;
     adjudicateUnits: number;
+    /** AdjudicateClaims of batchSize claims: chaincode CPU per claim per endorser. */
+    adjudicateBatchCpuMsPerClaim: number;
+    adjudicateBatchUnitsPerClaim: number;
+    batchSize: number;
     cpuSamples: number;
   }>;
 }
@@ -269,38 +275,54 @@ export async function runClaimsBench(
         filingEndorsers.length /
         sampleIds.length;
 
-      // The proofs are computed before the CPU window: only AdjudicateClaim runs inside it.
+      // The proofs are computed before the CPU windows: only the adjudication transactions run inside.
       const claimsContract = world
         .connect(insurer, adjuster)
         .gateway.getNetwork(runtime.channel)
         .getContract('medfabric', 'Claims');
-      const proofs = [];
-      for (const claimId of sampleIds) {
-        const claim = JSON.parse(
-          Buffer.from(await claimsContract.evaluateTransaction('GetClaim', claimId)).toString(),
-        ) as {
-          encryptedEligibility: string;
-        };
-        proofs.push({
-          claimId,
-          proof: serializeProof(
+      const proofsOf = async (claimIds: readonly string[]) => {
+        const proofs = [];
+        for (const claimId of claimIds) {
+          const claim = JSON.parse(
+            Buffer.from(await claimsContract.evaluateTransaction('GetClaim', claimId)).toString(),
+          ) as {
+            encryptedEligibility: string;
+          };
+          const proof = serializeProof(
             decryptWithProof(key.privateKey, parseDecimalBigInt(claim.encryptedEligibility, 'e')),
-          ),
-        });
-      }
+          );
+          proofs.push({ claimId, m: proof.m, rho: proof.rho });
+        }
+        return proofs;
+      };
       const adjudicationEndorsers = [insurer, regulator].map((org) => world.chaincodePid(org));
-      const adjudicationBefore = await Promise.all(adjudicationEndorsers.map(cpuMs));
-      for (const { claimId, proof } of proofs) {
-        await claimsContract.submit('AdjudicateClaim', {
-          arguments: [claimId, proof.m, proof.rho],
-          endorsingOrganizations: [insurer.mspId, regulator.mspId],
-        });
-      }
-      const adjudicationAfter = await Promise.all(adjudicationEndorsers.map(cpuMs));
-      const adjudicateCpuMsPerEndorser =
-        adjudicationAfter.reduce((sum, v, i) => sum + v - (adjudicationBefore[i] ?? 0), 0) /
-        adjudicationEndorsers.length /
-        sampleIds.length;
+      const cpuPerClaim = async (claimCount: number, run: () => Promise<void>): Promise<number> => {
+        const before = await Promise.all(adjudicationEndorsers.map(cpuMs));
+        await run();
+        const after = await Promise.all(adjudicationEndorsers.map(cpuMs));
+        return (
+          after.reduce((sum, v, i) => sum + v - (before[i] ?? 0), 0) /
+          adjudicationEndorsers.length /
+          claimCount
+        );
+      };
+      const endorsement = { endorsingOrganizations: [insurer.mspId, regulator.mspId] };
+      const singleProofs = await proofsOf(sampleIds);
+      const adjudicateCpuMsPerEndorser = await cpuPerClaim(singleProofs.length, async () => {
+        for (const { claimId, m, rho } of singleProofs) {
+          await claimsContract.submit('AdjudicateClaim', { arguments: [claimId, m, rho], ...endorsement });
+        }
+      });
+      // The same work in batches: one AdjudicateClaims verifies BATCH_SIZE proofs with one modPow.
+      const batchIds: string[] = [];
+      for (let i = 0; i < options.claimsPerCpuSample; i++) batchIds.push(await fileOne(0));
+      const batchProofs = await proofsOf(batchIds);
+      const adjudicateBatchCpuMsPerEndorser = await cpuPerClaim(batchProofs.length, async () => {
+        for (let start = 0; start < batchProofs.length; start += BATCH_SIZE) {
+          const batch = JSON.stringify(batchProofs.slice(start, start + BATCH_SIZE));
+          await claimsContract.submit('AdjudicateClaims', { arguments: [batch], ...endorsement });
+        }
+      });
 
       log(`k=${k}: end-to-end file → automatic adjudication → paid, ${options.concurrency} in flight`);
       await adjudicator.start();
@@ -327,6 +349,10 @@ export async function runClaimsBench(
         fileClaimUnits: Math.round((fileClaimCpuMsPerEndorser / modPowUnitMs) * 100) / 100,
         adjudicateCpuMsPerEndorser: Math.round(adjudicateCpuMsPerEndorser * 10) / 10,
         adjudicateUnits: Math.round((adjudicateCpuMsPerEndorser / modPowUnitMs) * 100) / 100,
+        adjudicateBatchCpuMsPerClaim: Math.round(adjudicateBatchCpuMsPerEndorser * 10) / 10,
+        adjudicateBatchUnitsPerClaim:
+          Math.round((adjudicateBatchCpuMsPerEndorser / modPowUnitMs) * 100) / 100,
+        batchSize: BATCH_SIZE,
         cpuSamples: sampleIds.length,
       });
     }
