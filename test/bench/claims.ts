@@ -190,6 +190,9 @@ export async function runClaimsBench(
     const paid = new Map<string, () => void>();
     adjudicator.on('adjudicated', (outcome) => paid.get(outcome.claimId)?.());
     adjudicator.on('error', (error) => log(`adjudicator error: ${error.message}`));
+    adjudicator.on('batch-refused', ({ claimIds, error }) =>
+      log(`adjudicator: batch of ${claimIds.length} refused (${error.message}); one by one`),
+    );
 
     let claimCounter = 0;
     const byK: ClaimsBenchResult['byK'] = [];

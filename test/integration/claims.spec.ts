@@ -27,6 +27,13 @@ const id = (name: string): string => `${name}-${run}`;
 const POWERS = 8;
 const COVERED_CODE = 'J45.909'; // asthma: in the product
 const UNCOVERED_CODE = 'K35.80'; // appendicitis: not in the product
+/** Claims filed while the adjudicator is stopped: patient name and diagnosis. */
+const BACKLOG: [string, string][] = [
+  ['d', COVERED_CODE],
+  ['e', UNCOVERED_CODE],
+  ['f', COVERED_CODE],
+  ['g', UNCOVERED_CODE],
+];
 
 let runtime: NetworkRuntime;
 let hospital: OrgTopology;
@@ -175,7 +182,7 @@ beforeAll(async () => {
     '2026-12-31',
     key.keyId,
   ]);
-  for (const patient of ['a', 'b', 'c']) {
+  for (const patient of ['a', 'b', 'c', ...BACKLOG.map(([name]) => name)]) {
     await submit(insurer, insurerAdmin, 'Insurance', 'IssuePolicy', [
       id(`policy-${patient}`),
       id(`patient-${patient}`),
@@ -279,6 +286,40 @@ describe('claims on the real network', () => {
     await adjudicator.start(); // resumes from its checkpoint and finds the filed claim
     const outcome = await waitForOutcome(id('claim-c'));
     expect(outcome.reasonCode).toBe('NOT_COVERED');
+    expect(adjudicatorErrors).toEqual([]);
+  });
+
+  it('refuses a forged batch naming its claims; the restarted adjudicator settles the backlog in batches', async () => {
+    await adjudicator.stop();
+    for (const [name, code] of BACKLOG) {
+      await recordEncounter(id(`record-${name}`), id(`patient-${name}`), code);
+      await fileClaim(id(`claim-${name}`), id(`record-${name}`), id(`policy-${name}`), `SVC-${name}`);
+    }
+    const forger = await runtime.issueClient(insurer.mspId, id('batch-forger'), { role: 'adjuster' });
+    // "Covered" for every claim with made-up ρ: one exponentiation refuses the whole batch.
+    const forged = JSON.stringify(
+      BACKLOG.map(([name]) => ({ claimId: id(`claim-${name}`), m: '0', rho: '12345' })),
+    );
+    await expect(
+      submit(insurer, forger, 'Claims', 'AdjudicateClaims', [forged], {
+        endorsingOrganizations: [insurer.mspId, regulator.mspId],
+      }),
+    ).rejects.toThrow(/decryption proof rejected for claims/);
+
+    await adjudicator.start();
+    const transactions = new Set<string>();
+    for (const [name, code] of BACKLOG) {
+      const outcome = await waitForOutcome(id(`claim-${name}`));
+      expect(outcome.status).toBe(code === COVERED_CODE ? 'paid' : 'denied');
+      const claim = (await evaluate(insurer, forger, 'Claims', 'GetClaim', [id(`claim-${name}`)])) as {
+        adjudication: { txId: string };
+      };
+      transactions.add(claim.adjudication.txId);
+    }
+    console.log(
+      `[claims] a backlog of ${BACKLOG.length} claims adjudicated in ${transactions.size} transaction(s)`,
+    );
+    expect(transactions.size).toBeLessThan(BACKLOG.length);
     expect(adjudicatorErrors).toEqual([]);
   });
 

@@ -120,6 +120,9 @@ export async function generateDemoActivity(
   const adjudicated = new Map<string, string>();
   adjudicator.on('adjudicated', (outcome) => adjudicated.set(outcome.claimId, outcome.status));
   adjudicator.on('error', (error) => log(`adjudicator: ${error.message}`));
+  adjudicator.on('batch-refused', ({ claimIds, error }) =>
+    log(`adjudicator: batch ${claimIds.join(', ')} refused (${error.message}); adjudicating one by one`),
+  );
   await adjudicator.start();
 
   const vault = new HospitalDiagnosisVault(keystore, hospital.mspId);

@@ -253,6 +253,14 @@ const CLAIM_STATUS_BY_EVENT: Record<string, string> = {
   'medfabric.claim.payable': 'payable',
 };
 
+/** The events an adjudication emits, the only ones a medfabric.claims.adjudicated batch may carry. */
+const ADJUDICATION_EVENTS = new Set([
+  'medfabric.claim.paid',
+  'medfabric.claim.payable',
+  'medfabric.claim.denied',
+  'medfabric.claim.adjudicated',
+]);
+
 const ALERT_STATUS_BY_EVENT: Record<string, string> = {
   'medfabric.alert.raised': 'open',
   'medfabric.alert.cleared': 'cleared',
@@ -313,6 +321,7 @@ export class DomainProjector {
     if (name === 'medfabric.access.granted' || name === 'medfabric.access.emergency')
       return this.projectAccess(ctx);
     if (name.startsWith('medfabric.claim.')) return this.projectClaim(ctx);
+    if (name === 'medfabric.claims.adjudicated') return this.projectClaimBatch(ctx);
     if (name.startsWith('medfabric.alert.')) return this.projectAlertEvent(ctx);
     if (name.startsWith('medfabric.fund.')) return this.projectFund(ctx, ctx.payload, null);
     return false;
@@ -515,6 +524,26 @@ export class DomainProjector {
       insurer_msp_id: insurer,
     });
     return true;
+  }
+
+  /**
+   * medfabric.claims.adjudicated (AdjudicateClaims): Fabric keeps one event per transaction, so each
+   * entry of `claims` is the event its claim's own AdjudicateClaim would have emitted, named by
+   * `event`. Each is projected as that event in this transaction; malformed entries are skipped.
+   */
+  private projectClaimBatch(ctx: EventContext): boolean {
+    const entries = ctx.payload.claims;
+    if (!Array.isArray(entries)) return false;
+    let projected = false;
+    for (const entry of entries) {
+      if (!isRecord(entry)) continue;
+      const eventName = str(entry, 'event');
+      if (eventName === null || !ADJUDICATION_EVENTS.has(eventName)) continue;
+      const payload = { ...entry };
+      delete payload.event;
+      if (this.projectClaim({ ...ctx, eventName, payload })) projected = true;
+    }
+    return projected;
   }
 
   /** Upserts a claim row: what the event says, keeping stored values for members it does not carry. */

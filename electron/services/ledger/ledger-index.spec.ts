@@ -7,7 +7,16 @@ import { decodeBlock, type DecodedBlock } from './block-decoder';
 import { LedgerIndex, LedgerIndexError, scrubPayload } from './ledger-index';
 import type { RawBlock } from './raw-block';
 import { LEDGER_TABLES } from './schema';
-import { medfabricChain, type MedfabricChain } from './spec-fixtures';
+import {
+  adjudicationBody,
+  claimBody,
+  event,
+  INSURER,
+  medfabricChain,
+  medfabricTx,
+  type MedfabricChain,
+} from './spec-fixtures';
+import { syntheticTxId } from './synthetic-blocks';
 
 let fixture: MedfabricChain;
 let decoded: DecodedBlock[];
@@ -198,6 +207,131 @@ describe('LedgerIndex', () => {
         'probe.event',
       ]);
       expect(events.find((e) => e.event_name === 'probe.event')?.payload).toBeNull();
+    } finally {
+      index.close();
+    }
+  });
+
+  it('projects each claim of an AdjudicateClaims batch event as its own event of that transaction', async () => {
+    const batchChain = (await medfabricChain()).chain;
+    const batchTxId = syntheticTxId('Claims:AdjudicateClaims batch');
+    const at = '2025-03-02T10:00:00.000Z';
+    // Each entry is the payload the claim's own AdjudicateClaim would have emitted (EVENTS.md).
+    const entry = (name: string, body: Record<string, unknown>): unknown =>
+      JSON.parse(event(name, body, batchTxId, at));
+    const malformedOnlyTxId = syntheticTxId('Claims:AdjudicateClaims malformed');
+    batchChain.append([
+      medfabricTx('Claims:FileClaim', 'medfabric.claim.filed', {
+        ...claimBody('claim-4', 'filed'),
+        alerts: [],
+      }).bytes,
+      medfabricTx('Claims:FileClaim', 'medfabric.claim.filed', {
+        ...claimBody('claim-5', 'filed'),
+        alerts: [],
+      }).bytes,
+      medfabricTx(
+        'Claims:AdjudicateClaims',
+        'medfabric.claims.adjudicated',
+        {
+          claims: [
+            entry('medfabric.claim.paid', {
+              ...claimBody('claim-4', 'paid'),
+              adjudication: adjudicationBody('40000'),
+              settlement: { amount: '40000', entryId: `${batchTxId}:0`, settledAt: at, txId: batchTxId },
+              alert: null,
+            }),
+            entry('medfabric.claim.denied', {
+              ...claimBody('claim-5', 'denied'),
+              adjudication: {
+                ...adjudicationBody('0'),
+                covered: false,
+                outcome: 'denied',
+                reasonCode: 'NOT_COVERED',
+              },
+              settlement: null,
+              alert: null,
+            }),
+            // Skipped: not an object, no claim id, not an adjudication's event.
+            42,
+            { event: 'medfabric.claim.paid', adjudication: adjudicationBody('1') },
+            entry('medfabric.claim.filed', claimBody('claim-9', 'filed')),
+          ],
+        },
+        { creator: INSURER, txId: batchTxId },
+      ).bytes,
+      medfabricTx(
+        'Claims:AdjudicateClaims',
+        'medfabric.claims.adjudicated',
+        { claims: [{ claimId: 'claim-10' }, 'claim-11'] },
+        { creator: INSURER, txId: malformedOnlyTxId },
+      ).bytes,
+    ]);
+    const index = LedgerIndex.open(':memory:', { channel: 'medchannel' });
+    try {
+      for (const block of batchChain.blocks) index.applyBlock(decodeBlock(block));
+      expect(index.dumpTable('claims')).toMatchObject([
+        { claim_id: 'claim-1' },
+        { claim_id: 'claim-2' },
+        { claim_id: 'claim-3' },
+        {
+          claim_id: 'claim-4',
+          status: 'paid',
+          total_benefit_minor: 40000,
+          adjudicated_at: expect.any(String),
+          paid_at: at,
+          filed_tx_id: expect.any(String),
+          last_event: 'medfabric.claim.paid',
+          last_tx_id: batchTxId,
+          block_number: 6,
+          tx_index: 2,
+        },
+        {
+          claim_id: 'claim-5',
+          status: 'denied',
+          reason_code: 'NOT_COVERED',
+          paid_at: null,
+          last_event: 'medfabric.claim.denied',
+          last_tx_id: batchTxId,
+        },
+      ]);
+      expect(index.dumpTable('adjudications').slice(2)).toMatchObject([
+        {
+          claim_id: 'claim-4',
+          outcome: 'approved',
+          covered: 1,
+          total_benefit_minor: 40000,
+          tx_id: batchTxId,
+        },
+        { claim_id: 'claim-5', outcome: 'denied', covered: 0, reason_code: 'NOT_COVERED', tx_id: batchTxId },
+      ]);
+      expect(index.dumpTable('payments').slice(2)).toMatchObject([
+        { payment_id: 'claim-4', status: 'paid', amount_minor: 40000, entry_id: `${batchTxId}:0` },
+      ]);
+      const transfers = index.dumpTable('fund_transfers') as Array<{ claim_id: string | null }>;
+      expect(transfers.filter((t) => t.claim_id === 'claim-4')).toMatchObject([
+        {
+          entry_id: `${batchTxId}:0`,
+          kind: 'settlement',
+          debit_account: 'InsurerMSP',
+          credit_account: 'HospitalMSP',
+          claim_id: 'claim-4',
+          event_name: 'medfabric.claim.paid',
+          tx_id: batchTxId,
+        },
+      ]);
+      const batchEvents = (
+        index.dumpTable('chaincode_events') as Array<{ tx_id: string; event_name: string; projected: number }>
+      ).filter((e) => e.event_name === 'medfabric.claims.adjudicated');
+      expect(batchEvents.map((e) => [e.tx_id, e.projected])).toEqual([
+        [batchTxId, 1],
+        [malformedOnlyTxId, 0],
+      ]);
+      expect(
+        index
+          .claimTrail('claim-4')
+          .transactions.map((t) => [t.function_name, t.tx_id === batchTxId])
+          .at(-1),
+      ).toEqual(['Claims:AdjudicateClaims', true]);
     } finally {
       index.close();
     }

@@ -150,7 +150,7 @@ export function alertBody(
   };
 }
 
-function adjudicationBody(totalBenefit: string): Record<string, unknown> {
+export function adjudicationBody(totalBenefit: string): Record<string, unknown> {
   return {
     covered: true,
     outcome: 'approved',
