@@ -17,7 +17,7 @@ import {
 import { AutomaticAdjudicator } from '../../electron/services/claims/automatic-adjudicator';
 import { HospitalDiagnosisVault, InsurerClaimKeys } from '../../electron/services/claims/claim-secrets';
 import type { SigningIdentity } from '../../electron/services/fabric/proposal';
-import type { GatewayConnection } from '../../electron/services/gateway/gateway-client';
+import { retryOnReadConflict, type GatewayConnection } from '../../electron/services/gateway/gateway-client';
 import { serviceNodeId } from '../../electron/services/lifecycle/chaincode-deployer';
 import {
   MedfabricClient,
@@ -313,7 +313,9 @@ export async function runClaimsBench(
       const singleProofs = await proofsOf(sampleIds);
       const adjudicateCpuMsPerEndorser = await cpuPerClaim(singleProofs.length, async () => {
         for (const { claimId, m, rho } of singleProofs) {
-          await claimsContract.submit('AdjudicateClaim', { arguments: [claimId, m, rho], ...endorsement });
+          await retryOnReadConflict(() =>
+            claimsContract.submit('AdjudicateClaim', { arguments: [claimId, m, rho], ...endorsement }),
+          );
         }
       });
       // The same work in batches: one AdjudicateClaims verifies BATCH_SIZE proofs with one modPow.
@@ -323,7 +325,9 @@ export async function runClaimsBench(
       const adjudicateBatchCpuMsPerEndorser = await cpuPerClaim(batchProofs.length, async () => {
         for (let start = 0; start < batchProofs.length; start += BATCH_SIZE) {
           const batch = JSON.stringify(batchProofs.slice(start, start + BATCH_SIZE));
-          await claimsContract.submit('AdjudicateClaims', { arguments: [batch], ...endorsement });
+          await retryOnReadConflict(() =>
+            claimsContract.submit('AdjudicateClaims', { arguments: [batch], ...endorsement }),
+          );
         }
       });
 

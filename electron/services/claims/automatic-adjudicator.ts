@@ -23,6 +23,7 @@ import {
 } from '../../../chaincode/src/lib/claim-crypto';
 import {
   describeFabricError,
+  retryOnReadConflict,
   retryWhileDiscovering,
   type GatewayConnection,
   type PeerEndpoint,
@@ -285,12 +286,15 @@ export class ClaimAdjudicator extends EventEmitter<AdjudicatorEvents> {
     return serializeProof(decryptWithProof(await privateKey, e));
   }
 
+  /** Repeatable: a claim is adjudicated only while filed, and a refused attempt wrote nothing. */
   private submitAdjudication(transaction: string, args: string[]): Promise<Uint8Array> {
-    return retryWhileDiscovering(() =>
-      this.options.claims.submit(transaction, {
-        arguments: args,
-        endorsingOrganizations: [this.options.insurerMspId, this.options.regulatorMspId],
-      }),
+    return retryOnReadConflict(() =>
+      retryWhileDiscovering(() =>
+        this.options.claims.submit(transaction, {
+          arguments: args,
+          endorsingOrganizations: [this.options.insurerMspId, this.options.regulatorMspId],
+        }),
+      ),
     );
   }
 

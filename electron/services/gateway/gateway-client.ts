@@ -166,18 +166,40 @@ export async function retryWhileDiscovering<T>(
 }
 
 /**
- * Resubmits a transaction that lost an MVCC read conflict to a concurrent one (it read keys that
- * changed before it committed). Only for transactions that are safe to repeat, e.g. keyed by an id
- * the caller chose, since the conflicting attempt wrote nothing.
+ * Endorsers returned different results because they read different states: one of them had not yet
+ * committed the block the other had (Fabric: "ProposalResponsePayloads do not match"). Transient:
+ * peers commit the same block within milliseconds of each other.
  */
-export async function retryOnReadConflict<T>(action: () => Promise<T>, attempts = 3): Promise<T> {
+export function isEndorsementMismatch(error: unknown): boolean {
+  if (!(error instanceof Error)) return false;
+  const texts = [
+    error.message,
+    ...(error instanceof GatewayError ? error.details.map((d) => d.message) : []),
+  ];
+  return texts.some((text) => text.includes('ProposalResponsePayloads do not match'));
+}
+
+/**
+ * Resubmits a transaction that lost a race with another one: an MVCC read conflict (it read keys
+ * that changed before it committed), or endorsers at different heights (isEndorsementMismatch).
+ * Only for transactions that are safe to repeat, e.g. keyed by an id the caller chose, since the
+ * losing attempt wrote nothing.
+ */
+export async function retryOnReadConflict<T>(
+  action: () => Promise<T>,
+  attempts = 3,
+  backoffMs = 100,
+): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     try {
       return await action();
     } catch (error) {
-      const conflict =
+      const readConflict =
         error instanceof FabricCallError && error.validationCode === peer.TxValidationCode.MVCC_READ_CONFLICT;
-      if (!conflict || attempt >= attempts) throw error;
+      const mismatch = isEndorsementMismatch(error);
+      if (!(readConflict || mismatch) || attempt >= attempts) throw error;
+      // A lagging endorser needs to commit the block the other one read: back off, then endorse again.
+      if (mismatch) await new Promise((resolve) => setTimeout(resolve, backoffMs * attempt));
     }
   }
 }
