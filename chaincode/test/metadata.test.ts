@@ -66,7 +66,14 @@ const EXPECTED: Record<string, { submit: string[]; evaluate: string[] }> = {
     ],
   },
   Claims: {
-    submit: ['FileClaim', 'AdjudicateClaim', 'AdjudicateClaims', 'SettleClaim', 'ReleaseClaim', 'DenyHeldClaim'],
+    submit: [
+      'FileClaim',
+      'AdjudicateClaim',
+      'AdjudicateClaims',
+      'SettleClaim',
+      'ReleaseClaim',
+      'DenyHeldClaim',
+    ],
     evaluate: [
       'GetClaim',
       'ListClaimsByStatus',
