@@ -2,31 +2,17 @@
 // over the local MSPs and the channel config, renewal of the hospital peer's TLS certificate (the
 // peer restarts, its ledger stays), and the hospital's Fabric CA (register, enroll, re-enroll,
 // revoke, publish the CRL as a channel update the hospital admin alone signs and submits).
-import type { Page, TestInfo } from '@playwright/test';
 import { expect, test } from './fixtures';
 import { ChannelUpdatesPage } from './pages/channel-updates-page';
 import { ConsoleApp } from './pages/console-app';
 import { STORAGE_STATE_FILE } from './support/environment';
+import { failOnPageErrors } from './support/page-errors';
 
 const ALL_ORGS = ['OrdererMSP', 'HospitalMSP', 'InsurerMSP', 'RegulatorMSP'];
 const HOSPITAL_PEER = 'peer0.hospital.medfabric.local';
 const INSURER_PEER = 'peer0.insurer.medfabric.local';
 
 test.use({ storageState: STORAGE_STATE_FILE });
-
-function failOnPageErrors(page: Page, testInfo: TestInfo): () => void {
-  const errors: string[] = [];
-  page.on('pageerror', (error) => errors.push(error.message));
-  page.on('console', (message) => {
-    if (message.type() === 'error' && !/Failed to load resource/.test(message.text()))
-      errors.push(message.text());
-  });
-  return () => {
-    if (errors.length > 0)
-      void testInfo.attach('page-errors', { body: errors.join('\n'), contentType: 'text/plain' });
-    expect(errors).toEqual([]);
-  };
-}
 
 test('the expiry radar lists the local and the channel certificates of the sandbox', async ({
   page,

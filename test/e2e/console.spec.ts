@@ -1,6 +1,6 @@
 // The console on a REAL Fabric network (started by the global setup, brought up by the wizard):
 // the story an administrator goes through, one page at a time, with a screenshot of each page.
-import type { Page, TestInfo } from '@playwright/test';
+import type { TestInfo } from '@playwright/test';
 import { expect, test } from './fixtures';
 import { createHash } from 'node:crypto';
 import { readFile, writeFile } from 'node:fs/promises';
@@ -8,6 +8,7 @@ import { ConsoleApp } from './pages/console-app';
 import { NodesPage } from './pages/nodes-page';
 import { OverviewPage } from './pages/overview-page';
 import { PROBE_CHAINCODE, STORAGE_STATE_FILE } from './support/environment';
+import { failOnPageErrors } from './support/page-errors';
 
 const PEER_ORGS = ['HospitalMSP', 'InsurerMSP', 'RegulatorMSP'];
 const ALL_ORGS = ['OrdererMSP', ...PEER_ORGS];
@@ -15,20 +16,6 @@ const NETWORK_UP_TIMEOUT_MS = 12 * 60_000;
 
 // Every test but the wizard starts from the session the global setup signed in.
 test.use({ storageState: STORAGE_STATE_FILE });
-
-function failOnPageErrors(page: Page, testInfo: TestInfo): () => void {
-  const errors: string[] = [];
-  page.on('pageerror', (error) => errors.push(error.message));
-  page.on('console', (message) => {
-    if (message.type() === 'error' && !/Failed to load resource/.test(message.text()))
-      errors.push(message.text());
-  });
-  return () => {
-    if (errors.length > 0)
-      void testInfo.attach('page-errors', { body: errors.join('\n'), contentType: 'text/plain' });
-    expect(errors).toEqual([]);
-  };
-}
 
 test.describe('wizard', () => {
   test.use({ storageState: { cookies: [], origins: [] } });

@@ -4,13 +4,13 @@
 // with the ledger index itself (read-only SQLite) and with the workload, drill-down goes from a
 // regulator alert to its block, and a CSV export holds exactly the rows shown.
 import Database from 'better-sqlite3';
-import type { Page, TestInfo } from '@playwright/test';
 import { expect, test } from './fixtures';
 import { AuditPage } from './pages/audit-page';
 import { ConsoleApp } from './pages/console-app';
 import { DashboardsPage } from './pages/dashboards-page';
 import { LedgerPage } from './pages/ledger-page';
 import { E2E_ENV, STORAGE_STATE_FILE, realConsole } from './support/environment';
+import { failOnPageErrors } from './support/page-errors';
 
 test.use({ storageState: STORAGE_STATE_FILE });
 test.describe.configure({ mode: 'serial' });
@@ -72,20 +72,6 @@ function utcDay(offsetDays: number): string {
 }
 /** The dashboards' default range: the last 90 days up to today (UTC). */
 const RANGE = { from: utcDay(-89), to: utcDay(0) };
-
-function failOnPageErrors(page: Page, testInfo: TestInfo): () => void {
-  const errors: string[] = [];
-  page.on('pageerror', (error) => errors.push(error.message));
-  page.on('console', (message) => {
-    if (message.type() === 'error' && !/Failed to load resource/.test(message.text()))
-      errors.push(message.text());
-  });
-  return () => {
-    if (errors.length > 0)
-      void testInfo.attach('page-errors', { body: errors.join('\n'), contentType: 'text/plain' });
-    expect(errors).toEqual([]);
-  };
-}
 
 let demo: DemoSummary;
 

@@ -5,7 +5,7 @@
 // which catches up with the consortium's orderer. Joining before the update is refused in words.
 // Afterwards the org is removed again and the newcomer's nodes stopped, so later projects find the
 // channel as before.
-import type { Browser, Page, TestInfo } from '@playwright/test';
+import type { Browser } from '@playwright/test';
 import { createCertificateAuthority, issueCertificate } from '../../electron/services/pki';
 import { expect, test } from './fixtures';
 import { ConsoleApp } from './pages/console-app';
@@ -17,6 +17,7 @@ import {
   newcomerConsole,
   realConsole,
 } from './support/environment';
+import { failOnPageErrors } from './support/page-errors';
 
 const NEWCOMER = { orgName: 'ClinicOrg', mspId: 'ClinicMSP', domain: 'clinic.medfabric.local' };
 const JOIN_TIMEOUT_MS = 6 * 60_000;
@@ -45,20 +46,6 @@ async function callApi<T>(
 
 const member = <T>(channel: string, args: object = {}): Promise<T> =>
   callApi<T>(realConsole(), channel, args);
-
-function failOnPageErrors(page: Page, testInfo: TestInfo, label: string): () => void {
-  const errors: string[] = [];
-  page.on('pageerror', (error) => errors.push(error.message));
-  page.on('console', (message) => {
-    if (message.type() === 'error' && !/Failed to load resource/.test(message.text()))
-      errors.push(message.text());
-  });
-  return () => {
-    if (errors.length > 0)
-      void testInfo.attach(`${label}-page-errors`, { body: errors.join('\n'), contentType: 'text/plain' });
-    expect(errors).toEqual([]);
-  };
-}
 
 async function openConsole(browser: Browser, storageState: string, url: string): Promise<ConsoleApp> {
   const context = await browser.newContext({ storageState });
