@@ -26,7 +26,7 @@ import {
 } from '../lib/claim-store';
 import { withCryptoInput } from '../lib/crypto-input';
 import { AccessDeniedError, InvalidInputError, StateConflictError } from '../lib/errors';
-import { listEntriesOfAccount, memberAccountId, postEntry, readFundAccount } from '../lib/fund-ledger';
+import { listEntriesOfAccount, memberAccountId } from '../lib/fund-ledger';
 import { INSURANCE_KEY_TYPES as K } from '../lib/insurance-keys';
 import { isInsurerAdjuster, isInsurerCompliance, isInsurerStaff } from '../lib/insurance-policy';
 import {
@@ -62,7 +62,6 @@ import {
   Claim,
   ClaimAdjudication,
   ClaimItem,
-  ClaimSettlement,
   CLAIM_STATUSES,
   DecryptionProofRecord,
   HoldDecision,
@@ -320,21 +319,17 @@ export class ClaimsContract extends Contract {
     if (claim.status !== 'payable' || claim.adjudication === null) {
       throw new StateConflictError(`Claim ${id} is ${claim.status}; only a payable claim can be settled`);
     }
-    const now = txTimestamp(ctx);
+    const session = new AdjudicationSession(ctx, caller, txTimestamp(ctx));
+    const now = session.now;
     const benefit = toMinor(claim.adjudication.totalBenefit);
-    const settled = await settle(ctx, caller, claim, benefit, now);
+    const settled = await session.settle(claim, benefit);
     if (settled === null) {
-      const fund = await readFundAccount(
-        ctx,
-        memberAccountId(claim.insurerMspId),
-        claim.insurerMspId,
-        'insurer-fund',
-        now,
-      );
+      const fund = await session.insurerFund(claim.insurerMspId);
       throw new StateConflictError(
         `The fund of ${claim.insurerMspId} holds ${fund.balance}, less than the ${fromMinor(benefit)} claim ${id} needs; deposit funds first`,
       );
     }
+    await session.flush();
     const updated = new Claim({ ...claim, status: 'paid', settlement: settled, updatedAt: now });
     await updateClaim(ctx, claim.status, updated);
     emitClaimEvent(ctx, CLAIM_EVENT_NAMES.claimPaid, {
@@ -678,49 +673,6 @@ async function readEncryptedPowers(
   return EncryptedDiagnosis.decode(
     parseJsonArgument(Buffer.from(bytes).toString('utf8'), 'stored encryptedDiagnosis'),
   );
-}
-
-/** Moves `benefit` from the insurer's fund to the hospital's account; null (nothing written) when the fund is short. */
-async function settle(
-  ctx: Context,
-  caller: MemberCaller,
-  claim: Claim,
-  benefit: bigint,
-  now: string,
-): Promise<ClaimSettlement | null> {
-  const fund = await readFundAccount(
-    ctx,
-    memberAccountId(claim.insurerMspId),
-    claim.insurerMspId,
-    'insurer-fund',
-    now,
-  );
-  if (toMinor(fund.balance) < benefit) {
-    return null;
-  }
-  const hospital = await readFundAccount(
-    ctx,
-    memberAccountId(claim.hospitalMspId),
-    claim.hospitalMspId,
-    'hospital',
-    now,
-  );
-  const posted = await postEntry(ctx, {
-    kind: 'settlement',
-    debit: hospital,
-    credit: fund,
-    amount: fromMinor(benefit),
-    claimId: claim.claimId,
-    postedBy: caller.id,
-    now,
-    sequence: 1,
-  });
-  return new ClaimSettlement({
-    amount: posted.entry.amount,
-    entryId: posted.entry.entryId,
-    settledAt: now,
-    txId: posted.entry.txId,
-  });
 }
 
 function newAlert(
