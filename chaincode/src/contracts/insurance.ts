@@ -10,13 +10,7 @@ import {
 import { emitClaimEvent, CLAIM_EVENT_NAMES } from '../lib/claim-events';
 import { withCryptoInput } from '../lib/crypto-input';
 import { AccessDeniedError, InvalidInputError, StateConflictError } from '../lib/errors';
-import {
-  externalAccountId,
-  memberAccountId,
-  postEntry,
-  readFundAccount,
-  readStoredFundAccount,
-} from '../lib/fund-ledger';
+import { externalAccountId, memberAccountId, postEntry, readFundAccount } from '../lib/fund-ledger';
 import { INSURANCE_KEY_TYPES as K } from '../lib/insurance-keys';
 import { isHospitalAdmin, isInsurerAdmin, isInsurerStaff } from '../lib/insurance-policy';
 import {
@@ -443,17 +437,7 @@ export async function readMemberFundAccount(
     );
   }
   const kind = member.kind === 'insurer' ? 'insurer-fund' : 'hospital';
-  return (
-    (await readStoredFundAccount(ctx, memberAccountId(owner))) ??
-    new FundAccount({
-      accountId: memberAccountId(owner),
-      ownerMspId: owner,
-      kind,
-      balance: '0',
-      entryCount: 0,
-      updatedAt: member.registeredAt,
-    })
-  );
+  return readFundAccount(ctx, memberAccountId(owner), owner, kind, member.registeredAt);
 }
 
 function requireInsurerAdmin(caller: MemberCaller, action: string): void {

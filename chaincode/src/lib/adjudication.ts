@@ -1,6 +1,6 @@
 import { ItemAdjudication, type ClaimItem, type ClaimOutcome, type ReasonCode } from '../models/claim';
 import { BenefitUsage, type Policy, type Product } from '../models/insurance';
-import { fromMinor, minBig, policyYearOf, toMinor } from './money';
+import { fromMinor, maxBig, minBig, policyYearOf, toMinor } from './money';
 
 /**
  * Per-item adjudication (ClaimResponse.item.adjudication) from the verified coverage bit, the policy
@@ -72,14 +72,14 @@ export function adjudicateItems(input: {
         claims: (stored?.claimCount ?? 0) + 1,
       };
       amounts.eligible = submitted;
-      const remainingDeductible = deductible > year.deductibleMet ? deductible - year.deductibleMet : 0n;
+      const remainingDeductible = maxBig(deductible - year.deductibleMet, 0n);
       amounts.deductible = minBig(amounts.eligible, remainingDeductible);
       year.deductibleMet += amounts.deductible;
       const afterDeductible = amounts.eligible - amounts.deductible;
       // The insurer's share is rounded down: the patient carries the rounding.
       const insurerShare = (afterDeductible * (BASIS_POINTS - patientShare)) / BASIS_POINTS;
       amounts.copay = afterDeductible - insurerShare;
-      const remainingLimit = annualLimit > year.benefitUsed ? annualLimit - year.benefitUsed : 0n;
+      const remainingLimit = maxBig(annualLimit - year.benefitUsed, 0n);
       amounts.benefit = minBig(insurerShare, remainingLimit);
       amounts.overLimit = insurerShare - amounts.benefit;
       year.benefitUsed += amounts.benefit;

@@ -1,7 +1,6 @@
 import type { Context } from 'fabric-contract-api';
 import { canonicalBytes } from './canonical-json';
-import { EVENT_SCHEMA_VERSION } from './events';
-import { txTimestamp } from './ledger';
+import { eventPayload } from './events';
 
 /**
  * Event names of the Insurance, Claims and Supervision contracts (EVENTS.md documents each
@@ -43,18 +42,4 @@ export function emitClaimBatchEvent(
 ): void {
   const claims = entries.map((entry) => eventPayload(ctx, entry.name, entry.body));
   ctx.stub.setEvent(name, canonicalBytes(eventPayload(ctx, name, { claims })));
-}
-
-function eventPayload(
-  ctx: Context,
-  name: ClaimEventName,
-  body: Record<string, unknown>,
-): Record<string, unknown> {
-  return {
-    ...body,
-    event: name,
-    schemaVersion: EVENT_SCHEMA_VERSION,
-    txId: ctx.stub.getTxID(),
-    timestamp: txTimestamp(ctx),
-  };
 }

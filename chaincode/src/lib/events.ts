@@ -20,18 +20,25 @@ export type EventName = (typeof EVENT_NAMES)[keyof typeof EVENT_NAMES];
 /** Bumped whenever a payload changes incompatibly. */
 export const EVENT_SCHEMA_VERSION = 1;
 
-/**
- * Fabric keeps only the last setEvent of a transaction, so every state-changing transaction calls
- * this exactly once, after all of its writes. The envelope members (event, schemaVersion, txId,
- * timestamp) are added here so every payload carries them.
- */
-export function emitEvent(ctx: Context, name: EventName, body: Record<string, unknown>): void {
-  const payload = {
+/** The envelope every payload carries: event, schemaVersion, txId and timestamp. */
+export function eventPayload(
+  ctx: Context,
+  name: string,
+  body: Record<string, unknown>,
+): Record<string, unknown> {
+  return {
     ...body,
     event: name,
     schemaVersion: EVENT_SCHEMA_VERSION,
     txId: ctx.stub.getTxID(),
     timestamp: txTimestamp(ctx),
   };
-  ctx.stub.setEvent(name, canonicalBytes(payload));
+}
+
+/**
+ * Fabric keeps only the last setEvent of a transaction, so every state-changing transaction calls
+ * this exactly once, after all of its writes.
+ */
+export function emitEvent(ctx: Context, name: EventName, body: Record<string, unknown>): void {
+  ctx.stub.setEvent(name, canonicalBytes(eventPayload(ctx, name, body)));
 }

@@ -36,14 +36,6 @@ export async function readFundAccount(
     : FundAccount.decode(stored);
 }
 
-export async function readStoredFundAccount(
-  ctx: Context,
-  accountId: string,
-): Promise<FundAccount | undefined> {
-  const stored = await readState(ctx, fundAccountKey(ctx, accountId));
-  return stored === undefined ? undefined : FundAccount.decode(stored);
-}
-
 export interface Posting {
   kind: FundEntryKind;
   debit: FundAccount;
