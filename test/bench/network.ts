@@ -1,7 +1,9 @@
 // `npm run bench -- network`: cold and warm `up`, the no-op transaction ceiling (closed loop) and
 // commit latency percentiles at a fixed offered load (open loop at half the ceiling).
+import { randomBytes, scryptSync } from 'node:crypto';
+import { KEYSTORE_KDF } from '../../electron/services/pki/keystore';
 import type { NetworkRuntime } from '../../electron/services/runtime/network-runtime';
-import { closedLoop, openLoop, startBenchNetwork, type LatencySummary } from './support';
+import { closedLoop, median, openLoop, startBenchNetwork, type LatencySummary } from './support';
 
 export interface NetworkBenchResult {
   fabricVersion: string;
@@ -9,6 +11,22 @@ export interface NetworkBenchResult {
   warmUpSeconds: number;
   ceiling: LatencySummary & { concurrency: number };
   fixedLoad: LatencySummary & { offeredPerSecond: number };
+  /** Median time of one keystore key derivation (scrypt with KEYSTORE_KDF): paid on every key read. */
+  keystoreKdfMs: number;
+}
+
+/** Median of 5 keystore key derivations, with the parameters the keystore uses. */
+function keystoreKdfMs(): number {
+  const samples: number[] = [];
+  for (let i = 0; i < 5; i++) {
+    const started = performance.now();
+    scryptSync('passphrase', randomBytes(16), 32, {
+      ...KEYSTORE_KDF,
+      maxmem: 256 * KEYSTORE_KDF.N * KEYSTORE_KDF.r,
+    });
+    samples.push(performance.now() - started);
+  }
+  return Math.round(median(samples) * 10) / 10;
 }
 
 /** A no-op transaction: endorsed (regulator + one other peer), ordered, validated and committed. */
@@ -51,6 +69,7 @@ export async function runNetworkBench(
         warmUpSeconds: Math.round(warmUpSeconds * 10) / 10,
         ceiling: { ...ceiling, concurrency: options.concurrency },
         fixedLoad: { ...fixedLoad, offeredPerSecond },
+        keystoreKdfMs: keystoreKdfMs(),
       };
     } finally {
       submitter.close();

@@ -1,4 +1,3 @@
-import { scryptSync, randomBytes } from 'node:crypto';
 import { chmod, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -99,13 +98,8 @@ describe('EncryptedKeystore', () => {
     expect(() => new EncryptedKeystore('/tmp', '')).toThrow(KeystoreError);
   });
 
-  it('derives keys in well under 300 ms', () => {
-    const started = performance.now();
-    scryptSync('passphrase', randomBytes(16), 32, {
-      ...KEYSTORE_KDF,
-      maxmem: 256 * KEYSTORE_KDF.N * KEYSTORE_KDF.r,
-    });
-    expect(performance.now() - started).toBeLessThan(300);
+  // How long one derivation takes is measured by `npm run bench -- network` (keystoreKdfMs).
+  it('derives keys with a memory-hard scrypt cost', () => {
     expect(KEYSTORE_KDF.N).toBeGreaterThanOrEqual(2 ** 15);
   });
 });

@@ -607,8 +607,15 @@ export class NetworkRuntime implements NetworkController {
     const all = [...this.processes.values()];
     const byKind = (kind: NodeStatus['kind']): ManagedProcess[] => all.filter((p) => p.spec.kind === kind);
     // CA servers and chaincode services first, then peers, then orderers: nothing is left talking
-    // to a stopped node.
-    await Promise.all([...byKind('ca'), ...byKind('chaincode')].map((p) => p.stop()));
+    // to a stopped node. The org CAs stop through FabricCa.stop, which also removes the plaintext
+    // CA key copies fabric-ca-server needed while it ran.
+    const cas = [...this.fabricCas.values()];
+    this.fabricCas.clear();
+    const caProcesses = new Set<ManagedProcess>(cas.map((ca) => ca.process));
+    await Promise.all([
+      ...cas.map((ca) => ca.stop()),
+      ...[...byKind('ca').filter((p) => !caProcesses.has(p)), ...byKind('chaincode')].map((p) => p.stop()),
+    ]);
     await Promise.all(byKind('peer').map((p) => p.stop()));
     await Promise.all(byKind('orderer').map((p) => p.stop()));
     this.state = 'down';
