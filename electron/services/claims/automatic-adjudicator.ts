@@ -110,6 +110,7 @@ const CLAIM_EVENTS = new Set(['medfabric.claim.filed', 'medfabric.claim.held', '
 
 export class ClaimAdjudicator extends EventEmitter<AdjudicatorEvents> {
   private feed: CheckpointedEvents | undefined;
+  private readonly privateKeys = new Map<string, Promise<ClaimPrivateKey>>();
   private loop: Promise<void> | undefined;
 
   constructor(private readonly options: ClaimAdjudicatorOptions) {
@@ -130,6 +131,7 @@ export class ClaimAdjudicator extends EventEmitter<AdjudicatorEvents> {
     feed?.events.close();
     await this.loop;
     this.loop = undefined;
+    this.privateKeys.clear();
   }
 
   /**
@@ -241,7 +243,7 @@ export class ClaimAdjudicator extends EventEmitter<AdjudicatorEvents> {
 
   /** Decrypts the claim's e and submits (m, ρ); the chaincode verifies g^m·ρ^n ≡ e (mod n²). */
   async adjudicate(claim: ClaimSummary): Promise<Adjudication> {
-    const proof = await this.proveDecryption(claim, new Map());
+    const proof = await this.proveDecryption(claim);
     try {
       const result = await this.submitAdjudication('AdjudicateClaim', [claim.claimId, proof.m, proof.rho]);
       return toAdjudication(claim.claimId, JSON.parse(Buffer.from(result).toString()) as UpdatedClaim);
@@ -255,9 +257,8 @@ export class ClaimAdjudicator extends EventEmitter<AdjudicatorEvents> {
    * nothing; the chaincode's error names the claims it refused.
    */
   async adjudicateBatch(claims: readonly ClaimSummary[]): Promise<Adjudication[]> {
-    const keys = new Map<string, Promise<ClaimPrivateKey>>();
     const batch = await Promise.all(
-      claims.map(async (claim) => ({ claimId: claim.claimId, ...(await this.proveDecryption(claim, keys)) })),
+      claims.map(async (claim) => ({ claimId: claim.claimId, ...(await this.proveDecryption(claim)) })),
     );
     const ids = claims.map((claim) => claim.claimId).join(', ');
     try {
@@ -272,15 +273,17 @@ export class ClaimAdjudicator extends EventEmitter<AdjudicatorEvents> {
     }
   }
 
-  /** The decryption proof of the claim's e; `keys` shares each private key read within a batch. */
-  private async proveDecryption(
-    claim: ClaimSummary,
-    keys: Map<string, Promise<ClaimPrivateKey>>,
-  ): Promise<SerializedDecryptionProof> {
-    let privateKey = keys.get(claim.claimKeyId);
+  /**
+   * The decryption proof of the claim's e. Each private key is read from the keystore (a scrypt
+   * derivation, tens of milliseconds) once while the adjudicator runs, not once per claim; stop()
+   * forgets them, and a failed read is not kept.
+   */
+  private async proveDecryption(claim: ClaimSummary): Promise<SerializedDecryptionProof> {
+    let privateKey = this.privateKeys.get(claim.claimKeyId);
     if (privateKey === undefined) {
       privateKey = this.options.keys.get(claim.claimKeyId);
-      keys.set(claim.claimKeyId, privateKey);
+      this.privateKeys.set(claim.claimKeyId, privateKey);
+      privateKey.catch(() => this.privateKeys.delete(claim.claimKeyId));
     }
     const e = parseDecimalBigInt(claim.encryptedEligibility, 'encryptedEligibility');
     return serializeProof(decryptWithProof(await privateKey, e));
