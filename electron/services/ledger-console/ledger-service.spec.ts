@@ -4,7 +4,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { common } from '@hyperledger/fabric-protos';
-import { afterAll, afterEach, beforeAll, describe, expect, expectTypeOf, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, expectTypeOf, it, vi } from 'vitest';
 import type { BlockSource, BlockStream } from '../ledger/block-indexer';
 import { blockHeaderHash } from '../ledger/block-hash';
 import type { AuditReport as LedgerAuditReport } from '../ledger/integrity-audit';
@@ -171,13 +171,13 @@ describe('LedgerService', () => {
   it('stops following when the peer stops, resumes from the checkpoint when it runs again', async () => {
     const { host, ledger } = await started('pause');
     host.setState('peer0.hospital', 'stopped');
-    await new Promise((resolve) => setTimeout(resolve, 20));
-    expect(await ledger.status()).toMatchObject({ state: 'stopped', indexedHeight: 6, peerHeight: null });
+    await vi.waitFor(async () =>
+      expect(await ledger.status()).toMatchObject({ state: 'stopped', indexedHeight: 6, peerHeight: null }),
+    );
     // Read while the network is down: the index, never the ledger.
     expect((await ledger.blocks({ limit: 2 })).blocks.map((b) => b.number)).toEqual([5, 4]);
     host.setState('peer0.hospital', 'running');
-    await new Promise((resolve) => setTimeout(resolve, 20));
-    expect((await ledger.status()).state).toBe('following');
+    await vi.waitFor(async () => expect((await ledger.status()).state).toBe('following'));
   });
 
   it('pages blocks newest first and details blocks and transactions', async () => {

@@ -152,6 +152,12 @@ export class LedgerIndex {
   private projector: DomainProjector | undefined;
   private statements: ReturnType<LedgerIndex['prepareWrites']> | undefined;
   private applyTransaction: Database.Transaction<(block: DecodedBlock) => boolean> | undefined;
+  private checkpointQuery:
+    | Database.Statement<
+        [],
+        { channel: string; next_block: number; last_block_hash: string | null; updated_at: string }
+      >
+    | undefined;
 
   private constructor(
     readonly file: string,
@@ -208,12 +214,12 @@ export class LedgerIndex {
   }
 
   checkpoint(): IndexCheckpoint {
-    const row = this.db
-      .prepare<
-        [],
-        { channel: string; next_block: number; last_block_hash: string | null; updated_at: string }
-      >('SELECT channel, next_block, last_block_hash, updated_at FROM checkpoint WHERE id = 1')
-      .get();
+    // Read once per indexed block and on every status request: prepared once.
+    this.checkpointQuery ??= this.db.prepare<
+      [],
+      { channel: string; next_block: number; last_block_hash: string | null; updated_at: string }
+    >('SELECT channel, next_block, last_block_hash, updated_at FROM checkpoint WHERE id = 1');
+    const row = this.checkpointQuery.get();
     if (!row) throw new Error(`${this.file} has no checkpoint row`);
     return {
       channel: row.channel,
