@@ -3,7 +3,6 @@
 // that restates the current setting produces no difference (and no config update).
 import {
   cloneConfig,
-  ConfigDecodeError,
   GROUP_APPLICATION,
   GROUP_ORDERER,
   removeKey,
@@ -373,18 +372,6 @@ export function setPolicy(
       return;
     }
     putPolicy(group, name, rule, modPolicy);
-  });
-}
-
-/** Sets the mod_policy of a group (e.g. to hand an org's settings to another policy). */
-export function setGroupModPolicy(
-  config: ChannelConfig,
-  groupPath: readonly string[],
-  modPolicy: string,
-): ChannelConfig {
-  if (!modPolicy) throw new ConfigDecodeError('a mod_policy cannot be empty');
-  return edit(config, (copy) => {
-    requireGroup(copy, groupPath).modPolicy = modPolicy;
   });
 }
 

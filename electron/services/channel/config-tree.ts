@@ -119,15 +119,6 @@ export function encodeConfig(config: ChannelConfig): Uint8Array {
   return configToProto(config).serializeBinary();
 }
 
-export function decodeConfig(bytes: Uint8Array): ChannelConfig {
-  try {
-    return configFromProto(common.Config.deserializeBinary(bytes));
-  } catch (error) {
-    if (error instanceof ConfigDecodeError) throw error;
-    throw new ConfigDecodeError(`not a common.Config: ${(error as Error).message}`);
-  }
-}
-
 // ---- blocks ----------------------------------------------------------------------------------
 
 export interface ConfigBlockInfo {

@@ -13,18 +13,8 @@ import {
   subjectOf,
   verifyChain,
 } from './config-certs';
+import { emptyGroup, type ConfigGroupNode } from './config-tree';
 import {
-  emptyGroup,
-  GROUP_APPLICATION,
-  GROUP_ORDERER,
-  type ChannelConfig,
-  type ConfigGroupNode,
-} from './config-tree';
-import {
-  decodeAddresses,
-  decodeAnchorPeers,
-  decodeMsp,
-  decodePolicy,
   encodeAddresses,
   encodeAnchorPeers,
   encodeMsp,
@@ -327,54 +317,6 @@ export function orgDefinitionFromMaterial(
     anchorPeers: kind === 'application' ? (options.anchorPeers ?? []) : [],
     ordererEndpoints: kind === 'orderer' ? (options.ordererEndpoints ?? []) : [],
     policies: defaultOrgPolicies(material.spec.mspId, kind),
-  };
-}
-
-/** Definition of an org already in a channel config (e.g. to re-use it in another channel). */
-export function orgDefinitionFromConfig(config: ChannelConfig, orgName: string): OrgDefinition {
-  const application = config.channelGroup.groups[GROUP_APPLICATION]?.groups[orgName];
-  const ordererOrg = config.channelGroup.groups[GROUP_ORDERER]?.groups[orgName];
-  const group = application ?? ordererOrg;
-  if (!group) throw new OrgDefinitionError(orgName, [`the channel has no organization ${orgName}`]);
-  const mspValue = group.values[VALUE_KEYS.msp];
-  if (!mspValue) throw new OrgDefinitionError(orgName, [`${orgName} has no MSP value`]);
-  const mspDefinition = decodeMsp(mspValue.value);
-  if (mspDefinition.type !== 'fabric') {
-    throw new OrgDefinitionError(orgName, [
-      `${orgName} uses a non-X.509 MSP, which org definitions do not cover`,
-    ]);
-  }
-  const kind = application ? 'application' : 'orderer';
-  const anchors = group.values[VALUE_KEYS.anchorPeers];
-  const endpoints = group.values[VALUE_KEYS.endpoints];
-  const policies: Record<string, string> = {};
-  for (const [name, node] of Object.entries(group.policies)) {
-    if (!node.policy) continue;
-    const rule = decodePolicy(node.policy);
-    if (rule.type === 'Signature') policies[name] = rule.rule;
-  }
-  const nodeOus = mspDefinition.nodeOus;
-  return {
-    format: ORG_DEFINITION_FORMAT,
-    mspId: mspDefinition.name,
-    ...(orgName !== mspDefinition.name ? { name: orgName } : {}),
-    kind,
-    caCerts: mspDefinition.rootCerts,
-    intermediateCerts: mspDefinition.intermediateCerts,
-    tlsCaCerts: mspDefinition.tlsRootCerts,
-    tlsIntermediateCerts: mspDefinition.tlsIntermediateCerts,
-    admins: mspDefinition.admins,
-    revocationList: mspDefinition.revocationList,
-    nodeOUs: {
-      enable: nodeOus?.enable ?? false,
-      clientOu: nodeOus?.client?.identifier ?? 'client',
-      peerOu: nodeOus?.peer?.identifier ?? 'peer',
-      adminOu: nodeOus?.admin?.identifier ?? 'admin',
-      ordererOu: nodeOus?.orderer?.identifier ?? 'orderer',
-    },
-    anchorPeers: kind === 'application' && anchors ? decodeAnchorPeers(anchors.value) : [],
-    ordererEndpoints: kind === 'orderer' && endpoints ? decodeAddresses(endpoints.value) : [],
-    policies,
   };
 }
 

@@ -479,18 +479,6 @@ export async function verifyBundle(
   return result;
 }
 
-/** verifyBundle that throws a BundleError listing the problems. */
-export async function assertBundleValid(
-  bundle: UpdateBundle,
-  currentConfig: ChannelConfig,
-  options: VerifyOptions = {},
-): Promise<BundleVerification> {
-  const verification = await verifyBundle(bundle, currentConfig, options);
-  if (!verification.valid)
-    throw new BundleError('the config update bundle is refused', verification.problems);
-  return verification;
-}
-
 export interface MissingSignatures extends SignatureRequirements {
   verification: BundleVerification;
 }

@@ -22,10 +22,3 @@ export function summarizeCertificate(certPem: string, now: Date = new Date()): C
     expiry: notAfter <= now ? 'expired' : daysToExpiry < EXPIRY_WARNING_DAYS ? 'expiring' : 'valid',
   };
 }
-
-/** PEM text from config bytes (channel configs carry certificates as PEM bytes). */
-export function pemFromBytes(bytes: Uint8Array | string): string {
-  return typeof bytes === 'string'
-    ? Buffer.from(bytes, 'base64').toString('utf8')
-    : Buffer.from(bytes).toString('utf8');
-}
