@@ -2,7 +2,7 @@
 // `N passed, N failed` summed over all of them. Each suite runs even when an earlier one failed,
 // so one run shows every failure; the exit code is non-zero when anything failed.
 import { spawn } from 'node:child_process';
-import { mkdirSync, readFileSync, existsSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 
 interface StageResult {
@@ -50,6 +50,7 @@ interface VitestJson {
 async function vitestStage(name: string, config: string): Promise<StageResult> {
   const started = Date.now();
   const outputFile = path.join(reportDir, `${name}.json`);
+  rmSync(outputFile, { force: true }); // a crashed run must not be read as the previous run's report
   const { code } = await run('npx', [
     'vitest',
     'run',
@@ -105,6 +106,7 @@ interface PlaywrightJson {
 async function playwrightStage(name: string): Promise<StageResult> {
   const started = Date.now();
   const outputFile = path.join(reportDir, 'e2e.json');
+  rmSync(outputFile, { force: true });
   const { code } = await run('npx', ['playwright', 'test', '-c', 'playwright.config.ts']);
   const seconds = (Date.now() - started) / 1000;
   if (!existsSync(outputFile)) return { name, passed: 0, failed: 1, skipped: 0, seconds };
