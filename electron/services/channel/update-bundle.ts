@@ -3,11 +3,12 @@
 // admin imports the file in their own console, reviews it (verifyBundle, missingSignatures,
 // the impact preview) and signs it (signBundle); whoever completes it submits it.
 import { createPublicKey, randomBytes, verify as verifySignature } from 'node:crypto';
-import { readFile, rename, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { common, msp } from '@hyperledger/fabric-protos';
 import { z } from 'zod';
 import { sha256, withSigner, type SigningIdentity } from '../fabric/proposal';
 import { P256_HALF_ORDER, parseDerEcdsaSignature } from '../pki';
+import { PUBLIC_FILE_MODE, writeFileAtomically } from '../pki/atomic-fs';
 import {
   certFingerprint,
   CertificateCheckError,
@@ -166,9 +167,7 @@ export function parseBundle(input: unknown): UpdateBundle {
 }
 
 export async function writeBundleFile(file: string, bundle: UpdateBundle): Promise<void> {
-  const tmp = `${file}.${process.pid}.tmp`;
-  await writeFile(tmp, serializeBundle(bundle), { mode: 0o644 });
-  await rename(tmp, file);
+  await writeFileAtomically(file, serializeBundle(bundle), PUBLIC_FILE_MODE);
 }
 
 export async function readBundleFile(file: string): Promise<UpdateBundle> {

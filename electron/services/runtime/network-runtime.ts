@@ -3,7 +3,7 @@
 // resumes existing ledgers; `down` stops everything it started.
 import { EventEmitter } from 'node:events';
 import { existsSync } from 'node:fs';
-import { mkdir, readFile, readdir, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, readdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { ensureGenesisBlock, type OrgChannelMaterial } from '../channel/genesis';
 import {
@@ -23,6 +23,7 @@ import {
   readTlsDir,
   type OrgMaterial,
 } from '../pki';
+import { PUBLIC_FILE_MODE, writeFileAtomically } from '../pki/atomic-fs';
 import type { FabricInstallation } from './fabric-installer';
 import { DEFAULT_POLICY, ManagedProcess, type ProcessSpec, type SupervisionPolicy } from './managed-process';
 import { writeOrdererConfig, writePeerConfig } from './node-config';
@@ -302,9 +303,11 @@ export class NetworkRuntime implements NetworkController {
 
   async saveRecord(): Promise<void> {
     if (!this.record) return;
-    const tmp = `${this.layout.networkFile}.tmp`;
-    await writeFile(tmp, JSON.stringify(this.record, null, 2) + '\n');
-    await rename(tmp, this.layout.networkFile);
+    await writeFileAtomically(
+      this.layout.networkFile,
+      JSON.stringify(this.record, null, 2) + '\n',
+      PUBLIC_FILE_MODE,
+    );
   }
 
   get networkRecord(): NetworkRecord {
@@ -434,9 +437,7 @@ export class NetworkRuntime implements NetworkController {
     const nodes = [...this.processes.values()].map((p) => p.status());
     const body = JSON.stringify({ updatedAt: new Date().toISOString(), nodes }, null, 2);
     this.statusWrite = this.statusWrite
-      .then(() => mkdir(this.layout.runDir, { recursive: true }))
-      .then(() => writeFile(`${this.layout.statusFile}.tmp`, body))
-      .then(() => rename(`${this.layout.statusFile}.tmp`, this.layout.statusFile))
+      .then(() => writeFileAtomically(this.layout.statusFile, body, PUBLIC_FILE_MODE))
       .catch((error: Error) => this.progress('Status file not written', error.message));
   }
 
