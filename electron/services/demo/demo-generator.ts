@@ -2,13 +2,18 @@
 // encounters with encrypted diagnoses, consent requests (approved, some revoked), audited accesses,
 // claims adjudicated automatically by the insurer's adjudicator, and rule-tripping duplicate bills
 // that wait in the review queue. The same seed gives the same choices; ids are unique per run.
-import { createHash, createHmac } from 'node:crypto';
 import path from 'node:path';
 import { icd10Category, randomUnit } from '../../../chaincode/src/lib/claim-crypto';
 import { AutomaticAdjudicator } from '../claims/automatic-adjudicator';
 import { HospitalDiagnosisVault, InsurerClaimKeys } from '../claims/claim-secrets';
 import { retryOnReadConflict } from '../gateway/gateway-client';
-import { MedfabricClient, issueMedfabricClient, peerOrgOf } from '../medfabric/medfabric-client';
+import {
+  diagnosisTagFor,
+  issueMedfabricClient,
+  MedfabricClient,
+  peerOrgOf,
+  sha256Hex,
+} from '../medfabric/medfabric-client';
 import type { NetworkRuntime } from '../runtime/network-runtime';
 import { DEMO_PRODUCTS, ICD10_CATALOG } from './icd10-catalog';
 
@@ -171,9 +176,9 @@ export async function generateDemoActivity(
         encounterType: 'outpatient',
         admittedAt: `${isoDay(serviceDay)}T09:00:00Z`,
         dischargedAt: `${isoDay(serviceDay)}T10:30:00Z`,
-        contentSha256: createHash('sha256').update(`fhir-bundle:${recordId}`).digest('hex'),
+        contentSha256: sha256Hex(`fhir-bundle:${recordId}`),
         contentLocation: `https://records.hospital.example/fhir/Bundle/${recordId}`,
-        diagnosisTag: createHmac('sha256', DIAGNOSIS_TAG_KEY).update(String(sealed.category)).digest('hex'),
+        diagnosisTag: diagnosisTagFor(sealed.category, DIAGNOSIS_TAG_KEY),
         encryptedDiagnosisSha256: sealed.sha256,
         encryptedDiagnosis: sealed.transient,
       });

@@ -287,13 +287,16 @@ async function checkNodeOusConfig(reader: MspReader): Promise<void> {
   const nodeOus = (config as { NodeOUs?: Record<string, unknown> } | null)?.NodeOUs;
   if (nodeOus?.Enable !== true)
     reader.fail(MSP_FILES.config, 'does not enable NodeOUs (NodeOUs.Enable: true)');
+  const certificates = new Set<string>();
   for (const ou of NODE_OUS) {
     const identifier = nodeOus[OU_IDENTIFIER_KEYS[ou]] as { Certificate?: unknown } | undefined;
     if (typeof identifier?.Certificate !== 'string') {
       reader.fail(MSP_FILES.config, `has no ${OU_IDENTIFIER_KEYS[ou]}.Certificate`);
     }
-    await reader.readCertificate(identifier.Certificate);
+    certificates.add(identifier.Certificate);
   }
+  // The four node OUs usually name the same CA certificate: read each file once.
+  for (const file of certificates) await reader.readCertificate(file);
 }
 
 /**
