@@ -137,6 +137,8 @@ export class NetworkRuntime implements NetworkController {
   private statusWrite: Promise<void> = Promise.resolve();
   /** The Fabric CA servers `up` started (profile `fabricCa`), by MSP ID. */
   private readonly fabricCas = new Map<string, FabricCa>();
+  /** The committed definitions status() last read, and the peer height and record they were read at. */
+  private committedCache: { key: string; chaincodes: ChaincodeStatus[] } | undefined;
 
   constructor(private readonly options: NetworkRuntimeOptions) {
     this.topology = deriveTopology(options.profile);
@@ -770,13 +772,24 @@ export class NetworkRuntime implements NetworkController {
         packageId: cc.packageId,
         endorsementPolicy: cc.endorsementPolicy,
       }));
+    const heights = await this.queryHeights(running);
     let chaincodes = recorded();
-    if (running[0]) {
-      try {
-        chaincodes = await this.queryChaincodes(running[0]);
-      } catch (error) {
-        // A peer between restarts: show what this console deployed, and say why.
-        this.progress('Chaincode query failed; showing recorded definitions', (error as Error).message);
+    const first = running[0];
+    if (first) {
+      // status() is polled; definitions only change in a new block, so the Gateway query (a TLS
+      // connection and one lifecycle query per chaincode) runs again only when the height moves.
+      const height = heights.find((h) => h.peerId === first.id)?.height;
+      const key = `${first.id}@${height}:${JSON.stringify(this.record?.chaincodes ?? {})}`;
+      if (height !== undefined && this.committedCache?.key === key) {
+        chaincodes = this.committedCache.chaincodes;
+      } else {
+        try {
+          chaincodes = await this.queryChaincodes(first);
+          this.committedCache = { key, chaincodes };
+        } catch (error) {
+          // A peer between restarts: show what this console deployed, and say why.
+          this.progress('Chaincode query failed; showing recorded definitions', (error as Error).message);
+        }
       }
     }
     return {
@@ -791,7 +804,7 @@ export class NetworkRuntime implements NetworkController {
         nodes: org.nodeIds,
       })),
       nodes: [...this.processes.values()].map((p) => p.status()),
-      heights: await this.queryHeights(running),
+      heights,
       chaincodes,
     };
   }
