@@ -1,5 +1,5 @@
 import type { Context } from 'fabric-contract-api';
-import { Claim, type ClaimStatus } from '../models/claim';
+import { Claim, type ClaimItem, type ClaimStatus } from '../models/claim';
 import { SupervisionAlert, type AlertStatus } from '../models/supervision';
 import { StateConflictError } from './errors';
 import { INSURANCE_KEY_TYPES as K } from './insurance-keys';
@@ -46,6 +46,17 @@ export async function requireClaim(ctx: Context, claimId: string): Promise<Claim
   return claim;
 }
 
+/** The claim's distinct (service code, service date) lines, in key order. */
+export function distinctLines(items: readonly ClaimItem[]): { serviceCode: string; serviceDate: string }[] {
+  const seen = new Map<string, { serviceCode: string; serviceDate: string }>();
+  for (const { serviceCode, serviceDate } of items) {
+    seen.set(`${serviceCode}\u0000${serviceDate}`, { serviceCode, serviceDate });
+  }
+  return [...seen.entries()]
+    .sort(([left], [right]) => (left < right ? -1 : left > right ? 1 : 0))
+    .map(([, line]) => line);
+}
+
 /** Writes a new claim with its index entries (status, hospital, patient, insurer, service lines). */
 export async function insertClaim(ctx: Context, claim: Claim): Promise<void> {
   await writeState(ctx, claimKey(ctx, claim.claimId), claim);
@@ -62,9 +73,7 @@ export async function insertClaim(ctx: Context, claim: Claim): Promise<void> {
     ctx,
     compositeKey(ctx, K.claimByInsurer, [claim.insurerMspId, claim.filedAt, claim.claimId]),
   );
-  const lines = new Set(claim.items.map((item) => `${item.serviceCode}\u0000${item.serviceDate}`));
-  for (const line of [...lines].sort()) {
-    const [serviceCode = '', serviceDate = ''] = line.split('\u0000');
+  for (const { serviceCode, serviceDate } of distinctLines(claim.items)) {
     await writeIndexEntry(
       ctx,
       compositeKey(ctx, K.claimServiceLine, [

@@ -8,7 +8,7 @@ import {
   type SupervisionParams,
   type SupervisionSeverity,
 } from '../models/supervision';
-import { claimIdsByIndex, readClaim, serviceLineKeyPrefix } from './claim-store';
+import { claimIdsByIndex, distinctLines, readClaim, serviceLineKeyPrefix } from './claim-store';
 import { INSURANCE_KEY_TYPES as K } from './insurance-keys';
 import { compositeKey, readAllByPartialKey, scanByPartialKey, stateExists } from './ledger';
 import { dateOf, dayNumber, daysBetween, timestampDaysBefore, toMinor } from './money';
@@ -250,16 +250,6 @@ async function excessiveFrequency(ctx: Context, facts: FilingFacts): Promise<Rul
         windowStart: since,
         priorClaimIds: prior.map(({ claimId }) => claimId),
       });
-}
-
-function distinctLines(items: readonly ClaimItem[]): { serviceCode: string; serviceDate: string }[] {
-  const seen = new Map<string, { serviceCode: string; serviceDate: string }>();
-  for (const { serviceCode, serviceDate } of items) {
-    seen.set(`${serviceCode}\u0000${serviceDate}`, { serviceCode, serviceDate });
-  }
-  return [...seen.entries()]
-    .sort(([left], [right]) => (left < right ? -1 : left > right ? 1 : 0))
-    .map(([, line]) => line);
 }
 
 function stayOf(record: MedicalRecord, claimId: string): StayEntry {

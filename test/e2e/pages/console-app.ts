@@ -102,18 +102,12 @@ export class ConsoleApp {
   }
 
   async openOverview(): Promise<OverviewPage> {
-    await test.step('open Overview', async () => {
-      await this.page.getByTestId('nav-overview').click();
-      await expect(this.page.getByRole('heading', { level: 1, name: 'Overview' })).toBeVisible();
-    });
+    await this.navigate('nav-overview', 'Overview');
     return new OverviewPage(this.page);
   }
 
   async openNodes(): Promise<NodesPage> {
-    await test.step('open Nodes', async () => {
-      await this.page.getByTestId('nav-nodes').click();
-      await expect(this.page.getByRole('heading', { level: 1, name: 'Nodes' })).toBeVisible();
-    });
+    await this.navigate('nav-nodes', 'Nodes');
     return new NodesPage(this.page);
   }
 }
