@@ -4,7 +4,7 @@ import { listConsentsByIndex, whyConsentDoesNotApply } from '../lib/consent-stor
 import { AccessDeniedError } from '../lib/errors';
 import { emitEvent, EVENT_NAMES } from '../lib/events';
 import { compositeKey, KEY_TYPES, readAllByPartialKey, txTimestamp, writeState } from '../lib/ledger';
-import { authenticateMember, type MemberCaller } from '../lib/membership';
+import { authenticateMember, requireConsortium, type MemberCaller } from '../lib/membership';
 import { describeCaller, isHospitalStaff, isPatient, isRegulatorSupervisor } from '../lib/policy';
 import { readSupersededBy, readVersionLineage, requireRecord } from '../lib/record-store';
 import { LIMITS, requireEnum, requireId, requireText } from '../lib/validation';
@@ -71,6 +71,7 @@ export class AccessContract extends Contract {
       );
     }
     const record = await requireRecord(ctx, id);
+    const { regulatorMspId } = await requireConsortium(ctx);
     const now = txTimestamp(ctx);
     const txId = ctx.stub.getTxID();
 
@@ -83,7 +84,7 @@ export class AccessContract extends Contract {
       hospitalMspId: record.hospitalMspId,
       actorMspId: caller.mspId,
       actorId: caller.id,
-      regulatorMspId: caller.regulatorMspId,
+      regulatorMspId,
       reason: justification,
       raisedAt: now,
     });

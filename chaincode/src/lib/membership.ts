@@ -7,7 +7,6 @@ import { compositeKey, KEY_TYPES, readState } from './ledger';
 /** A caller whose organisation is a registered consortium member. */
 export interface MemberCaller extends Caller {
   orgKind: MemberKind;
-  regulatorMspId: string;
 }
 
 export function consortiumKey(ctx: Context): string {
@@ -28,19 +27,27 @@ export async function readMember(ctx: Context, mspId: string): Promise<Consortiu
   return stored === undefined ? undefined : ConsortiumMember.decode(stored);
 }
 
-/**
- * Every transaction except InitConsortium and GetMembers starts here: the consortium must be
- * initialised and the caller's MSP registered; the result carries the org kind for the policy checks.
- */
-export async function authenticateMember(ctx: Context): Promise<MemberCaller> {
-  const caller = readCaller(ctx);
+/** The consortium configuration; refused before Consortium:InitConsortium. */
+export async function requireConsortium(ctx: Context): Promise<ConsortiumConfig> {
   const consortium = await readConsortium(ctx);
   if (consortium === undefined) {
     throw new AccessDeniedError('the consortium is not initialised yet (Consortium:InitConsortium)');
   }
+  return consortium;
+}
+
+/**
+ * Every transaction except InitConsortium and GetMembers starts here: the caller's MSP must be a
+ * registered member; the result carries the org kind for the policy checks. Members are written
+ * only by InitConsortium and by RegisterMember (which needs an initialised consortium), so a member
+ * record proves the consortium is initialised: the configuration is read only to explain a refusal.
+ */
+export async function authenticateMember(ctx: Context): Promise<MemberCaller> {
+  const caller = readCaller(ctx);
   const member = await readMember(ctx, caller.mspId);
   if (member === undefined) {
+    await requireConsortium(ctx);
     throw new AccessDeniedError(`MSP ${caller.mspId} is not a registered consortium member`);
   }
-  return { ...caller, orgKind: member.kind, regulatorMspId: consortium.regulatorMspId };
+  return { ...caller, orgKind: member.kind };
 }
