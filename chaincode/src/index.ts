@@ -7,8 +7,10 @@ import { InsuranceContract } from './contracts/insurance';
 import { RecordsContract } from './contracts/records';
 import { SupervisionContract } from './contracts/supervision';
 import { guardShimLogging } from './shim-logging';
+import { cacheShimParameterValidators } from './shim-parameters';
 
 guardShimLogging();
+cacheShimParameterValidators();
 
 export {
   AccessContract,
