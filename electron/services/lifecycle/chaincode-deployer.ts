@@ -27,6 +27,15 @@ import {
 import { initConsortium } from './consortium-bootstrap';
 import { retryWhileDiscovering } from '../gateway/gateway-client';
 
+/**
+ * Node flags of every chaincode server. A 2048-bit claim verification allocates about 5 MB of
+ * short-lived BigInts; V8 starts the young generation at 1 MB and, as almost nothing survives,
+ * never grows it, so each adjudication paid two or three scavenges. Starting it at 16 MB (V8's
+ * default ceiling) cut scavenges sixfold (69 to 11 over 30 AdjudicateClaims) for about 30 MB more
+ * memory per server.
+ */
+const CHAINCODE_SERVER_NODE_FLAGS = ['--min-semi-space-size=16'];
+
 export interface DeployRequest {
   name: string;
   /** Absolute path of the chaincode folder. */
@@ -395,6 +404,7 @@ export class ChaincodeDeployer {
           mspId: peer.org.mspId,
           command: process.execPath,
           args: [
+            ...CHAINCODE_SERVER_NODE_FLAGS,
             shimCli,
             'server',
             '--chaincode-address',
@@ -404,7 +414,8 @@ export class ChaincodeDeployer {
             '--module-path',
             chaincode.path,
           ],
-          env: {},
+          // Inside Electron, process.execPath is the Electron binary: run it as plain Node.
+          env: process.versions.electron === undefined ? {} : { ELECTRON_RUN_AS_NODE: '1' },
           cwd: chaincode.path,
           ports: { listen: port },
           probe: () => probeTcp(port),
