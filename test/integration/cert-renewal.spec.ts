@@ -9,6 +9,7 @@ import { renewNodeCertificates } from '../../electron/services/pki/cert-renewal'
 import type { NetworkRuntime } from '../../electron/services/runtime/network-runtime';
 import type { NodeTopology, OrgTopology } from '../../electron/services/runtime/profile';
 import { api, attachRuntime, eventually } from './support/shared-network';
+import { peerOrgOf, type PeerOrgRole } from '../../electron/services/medfabric/medfabric-client';
 
 let runtime: NetworkRuntime;
 let insurer: OrgTopology;
@@ -60,10 +61,8 @@ async function pingThroughInsurer(): Promise<string> {
   }
 }
 
-function peerOrg(role: OrgTopology['role']): OrgTopology {
-  const org = runtime.topology.peerOrgs.find((candidate) => candidate.role === role);
-  if (!org) throw new Error(`the network has no ${role} org`);
-  return org;
+function peerOrg(role: PeerOrgRole): OrgTopology {
+  return peerOrgOf(runtime, role);
 }
 
 beforeAll(async () => {

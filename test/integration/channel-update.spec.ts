@@ -57,6 +57,7 @@ import {
 } from '../../electron/services/pki';
 import type { NetworkRuntime } from '../../electron/services/runtime/network-runtime';
 import { attachRuntime } from './support/shared-network';
+import { peerOrgOf } from '../../electron/services/medfabric/medfabric-client';
 
 const execFileAsync = promisify(execFile);
 const NEW_ORG = 'Hospital2MSP';
@@ -73,9 +74,7 @@ let newOrgCa: CertificateAuthority;
 let newOrgTlsCa: CertificateAuthority;
 
 function mspOf(role: 'hospital' | 'insurer' | 'regulator'): string {
-  const org = runtime.topology.peerOrgs.find((o) => o.role === role);
-  if (!org) throw new Error(`no ${role} org`);
-  return org.mspId;
+  return peerOrgOf(runtime, role).mspId;
 }
 
 function admin(mspId: string): SigningIdentity {

@@ -19,6 +19,8 @@ import type { OrgTopology } from '../../electron/services/runtime/profile';
 import {
   MedfabricClient,
   type MedfabricContractName,
+  peerOrgOf,
+  type PeerOrgRole,
 } from '../../electron/services/medfabric/medfabric-client';
 import { attachRuntime, eventually } from './support/shared-network';
 
@@ -50,10 +52,8 @@ const outcomes = new Map<string, AdjudicationOutcome>();
 const queued = new Set<string>();
 const adjudicatorErrors: Error[] = [];
 
-function orgOf(role: OrgTopology['role']): OrgTopology {
-  const org = runtime.topology.peerOrgs.find((o) => o.role === role);
-  if (!org) throw new Error(`no ${role} org`);
-  return org;
+function orgOf(role: PeerOrgRole): OrgTopology {
+  return peerOrgOf(runtime, role);
 }
 
 function connect(org: OrgTopology, identity: SigningIdentity): GatewayConnection {

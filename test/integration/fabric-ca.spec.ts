@@ -21,6 +21,7 @@ import type { NetworkRuntime } from '../../electron/services/runtime/network-run
 import type { NodeTopology, OrgTopology } from '../../electron/services/runtime/profile';
 import { findFreePortBlock } from './support/ports';
 import { attachRuntime, eventually } from './support/shared-network';
+import { peerOrgOf, type PeerOrgRole } from '../../electron/services/medfabric/medfabric-client';
 
 let runtime: NetworkRuntime;
 let hospital: OrgTopology;
@@ -32,10 +33,8 @@ const doctorId = `doctor-${tag}`;
 const nurseId = `nurse-${tag}`;
 let doctor: Enrollment;
 
-function peerOrg(role: OrgTopology['role']): OrgTopology {
-  const org = runtime.topology.peerOrgs.find((candidate) => candidate.role === role);
-  if (!org) throw new Error(`the network has no ${role} org`);
-  return org;
+function peerOrg(role: PeerOrgRole): OrgTopology {
+  return peerOrgOf(runtime, role);
 }
 
 /** Diagnostics:Ping (endorsed, ordered, committed) as `identity` through the hospital peer; the tx id. */

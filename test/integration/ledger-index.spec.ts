@@ -24,6 +24,7 @@ import {
 import type { NetworkRuntime } from '../../electron/services/runtime/network-runtime';
 import type { NodeTopology } from '../../electron/services/runtime/profile';
 import { attachRuntime, networkInfo, repoRoot } from './support/shared-network';
+import { peerOrgOf } from '../../electron/services/medfabric/medfabric-client';
 
 type Role = 'hospital' | 'insurer' | 'regulator';
 const ROLES: readonly Role[] = ['hospital', 'insurer', 'regulator'];
@@ -35,9 +36,7 @@ let mainIndex: LedgerIndex;
 const workload = { recordTxId: '', conflictTxId: '', markerTxId: '', ourTxIds: new Set<string>() };
 
 function peerByRole(role: Role): NodeTopology {
-  const org = runtime.topology.peerOrgs.find((o) => o.role === role);
-  if (!org) throw new Error(`no ${role} org`);
-  return runtime.firstPeerOf(org);
+  return runtime.firstPeerOf(peerOrgOf(runtime, role));
 }
 
 function mspOf(role: Role): string {

@@ -10,6 +10,7 @@ import type { NetworkRuntime } from '../../electron/services/runtime/network-run
 import type { NetworkStatus } from '../../electron/services/runtime/types';
 import { isAlive } from '../../electron/services/runtime/probes';
 import { api, ApiCallError, attachRuntime, eventually, repoRoot, runCli } from './support/shared-network';
+import { peerOrgOf } from '../../electron/services/medfabric/medfabric-client';
 
 const execFileAsync = promisify(execFile);
 const PROBE_FOLDER = path.join(repoRoot, 'test', 'fixtures', 'probe-chaincode');
@@ -17,9 +18,7 @@ const PROBE_FOLDER = path.join(repoRoot, 'test', 'fixtures', 'probe-chaincode');
 let runtime: NetworkRuntime;
 
 function peerByRole(role: 'hospital' | 'insurer' | 'regulator') {
-  const org = runtime.topology.peerOrgs.find((o) => o.role === role);
-  if (!org) throw new Error(`no ${role} org`);
-  return runtime.firstPeerOf(org);
+  return runtime.firstPeerOf(peerOrgOf(runtime, role));
 }
 
 async function probeSubmit(

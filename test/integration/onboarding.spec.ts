@@ -31,6 +31,7 @@ import {
   diagnosisTagFor,
   encryptedDiagnosisFor,
   sha256Hex,
+  peerOrgOf,
 } from '../../electron/services/medfabric/medfabric-client';
 import { findFabric } from '../../electron/services/runtime/fabric-installer';
 import { NetworkRuntime } from '../../electron/services/runtime/network-runtime';
@@ -44,9 +45,7 @@ let newcomer: NetworkRuntime | undefined;
 let scratch: string;
 
 function mspOf(runtime: NetworkRuntime, role: 'hospital' | 'insurer' | 'regulator'): string {
-  const org = runtime.topology.peerOrgs.find((o) => o.role === role);
-  if (!org) throw new Error(`no ${role} org`);
-  return org.mspId;
+  return peerOrgOf(runtime, role).mspId;
 }
 
 /** A channel update proposed by the hospital admin, signed from the bundle file by insurer and regulator. */
@@ -160,8 +159,7 @@ describe('onboarding a new member', () => {
     ).toContain(NEW_MSP);
 
     // 3. The regulator registers the member; the consortium commits a definition that includes it.
-    const regulatorOrg = consortium.topology.peerOrgs.find((o) => o.role === 'regulator');
-    if (!regulatorOrg) throw new Error('no regulator org');
+    const regulatorOrg = peerOrgOf(consortium, 'regulator');
     const regulator = new MedfabricClient(
       consortium,
       consortium.firstPeerOf(regulatorOrg),
