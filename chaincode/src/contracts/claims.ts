@@ -21,6 +21,7 @@ import {
   claimsByIndex,
   insertAlert,
   insertClaim,
+  openAlert,
   requireClaim,
   updateClaim,
 } from '../lib/claim-store';
@@ -69,7 +70,7 @@ import {
 } from '../models/claim';
 import type { BenefitUsage } from '../models/insurance';
 import { EncryptedDiagnosis } from '../models/record';
-import { SupervisionAlert } from '../models/supervision';
+import type { SupervisionAlert } from '../models/supervision';
 import { readMemberFundAccount } from './insurance';
 
 /** The transient map key that carries the hospital's secret blind r (DESIGN §7 step 4). */
@@ -688,22 +689,20 @@ function newAlert(
     now: string;
   },
 ): SupervisionAlert {
-  return new SupervisionAlert({
-    alertId: `${ctx.stub.getTxID()}:${ruleHit.ruleId}:${index + 1}`,
+  return openAlert(ctx, {
     ruleId: ruleHit.ruleId,
     severity: ruleHit.severity,
-    status: 'open',
-    evidence: stableStringify(ruleHit.evidence),
-    claimId: about.claimId,
-    patientPseudonym: about.record.patientPseudonym,
-    hospitalMspId: about.record.hospitalMspId,
-    insurerMspId: about.insurerMspId,
+    evidence: ruleHit.evidence,
+    ordinal: index + 1,
+    claim: {
+      claimId: about.claimId,
+      patientPseudonym: about.record.patientPseudonym,
+      hospitalMspId: about.record.hospitalMspId,
+      insurerMspId: about.insurerMspId,
+    },
     paramsVersion: about.paramsVersion,
     raisedAt: about.now,
     raisedBy: caller.id,
-    resolvedAt: null,
-    resolvedBy: null,
-    resolution: null,
   });
 }
 
@@ -716,26 +715,15 @@ function newFundShortAlert(
   now: string,
   ordinal: number,
 ): SupervisionAlert {
-  return new SupervisionAlert({
-    alertId: `${ctx.stub.getTxID()}:FUND_SHORT:${ordinal}`,
+  return openAlert(ctx, {
     ruleId: 'FUND_SHORT',
     severity: 'warn',
-    status: 'open',
-    evidence: stableStringify({
-      fundAccount: memberAccountId(claim.insurerMspId),
-      balance,
-      required: fromMinor(benefit),
-    }),
-    claimId: claim.claimId,
-    patientPseudonym: claim.patientPseudonym,
-    hospitalMspId: claim.hospitalMspId,
-    insurerMspId: claim.insurerMspId,
+    evidence: { fundAccount: memberAccountId(claim.insurerMspId), balance, required: fromMinor(benefit) },
+    ordinal,
+    claim,
     paramsVersion: 0,
     raisedAt: now,
     raisedBy: caller.id,
-    resolvedAt: null,
-    resolvedBy: null,
-    resolution: null,
   });
 }
 

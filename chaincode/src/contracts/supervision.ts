@@ -4,6 +4,7 @@ import { emitClaimEvent, CLAIM_EVENT_NAMES } from '../lib/claim-events';
 import {
   alertsByIndex,
   insertAlert,
+  openAlert,
   requireAlert,
   requireClaim,
   updateAlert,
@@ -163,22 +164,15 @@ export class SupervisionContract extends Contract {
     const claim = await requireClaim(ctx, id);
     const params = await readSupervisionParams(ctx);
     const now = txTimestamp(ctx);
-    const alert = new SupervisionAlert({
-      alertId: `${ctx.stub.getTxID()}:${rule}:1`,
+    const alert = openAlert(ctx, {
       ruleId: rule,
       severity: level,
-      status: 'open',
-      evidence: stableStringify(evidenceObject),
-      claimId: id,
-      patientPseudonym: claim.patientPseudonym,
-      hospitalMspId: claim.hospitalMspId,
-      insurerMspId: claim.insurerMspId,
+      evidence: evidenceObject,
+      ordinal: 1,
+      claim,
       paramsVersion: params.version,
       raisedAt: now,
       raisedBy: caller.id,
-      resolvedAt: null,
-      resolvedBy: null,
-      resolution: null,
     });
     const holds = level === 'hold' && claim.status === 'filed';
     const updated = new Claim({

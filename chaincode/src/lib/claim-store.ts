@@ -1,6 +1,12 @@
 import type { Context } from 'fabric-contract-api';
 import { Claim, type ClaimItem, type ClaimStatus } from '../models/claim';
-import { SupervisionAlert, type AlertStatus } from '../models/supervision';
+import {
+  SupervisionAlert,
+  type AlertRuleId,
+  type AlertStatus,
+  type SupervisionSeverity,
+} from '../models/supervision';
+import { stableStringify } from './canonical-json';
 import { StateConflictError } from './errors';
 import { INSURANCE_KEY_TYPES as K } from './insurance-keys';
 import {
@@ -122,6 +128,42 @@ export function alertKey(ctx: Context, alertId: string): string {
 
 function alertStatusKey(ctx: Context, status: AlertStatus, alertId: string): string {
   return compositeKey(ctx, K.supervisionAlertByStatus, [status, alertId]);
+}
+
+/**
+ * A new open supervision alert about a claim. Its id is `<txId>:<ruleId>:<ordinal>`: the ordinal
+ * (from 1) tells apart alerts of one rule raised by the same transaction.
+ */
+export function openAlert(
+  ctx: Context,
+  alert: {
+    ruleId: AlertRuleId;
+    severity: SupervisionSeverity;
+    evidence: unknown;
+    ordinal: number;
+    claim: Pick<Claim, 'claimId' | 'patientPseudonym' | 'hospitalMspId' | 'insurerMspId'>;
+    paramsVersion: number;
+    raisedAt: string;
+    raisedBy: string;
+  },
+): SupervisionAlert {
+  return new SupervisionAlert({
+    alertId: `${ctx.stub.getTxID()}:${alert.ruleId}:${alert.ordinal}`,
+    ruleId: alert.ruleId,
+    severity: alert.severity,
+    status: 'open',
+    evidence: stableStringify(alert.evidence),
+    claimId: alert.claim.claimId,
+    patientPseudonym: alert.claim.patientPseudonym,
+    hospitalMspId: alert.claim.hospitalMspId,
+    insurerMspId: alert.claim.insurerMspId,
+    paramsVersion: alert.paramsVersion,
+    raisedAt: alert.raisedAt,
+    raisedBy: alert.raisedBy,
+    resolvedAt: null,
+    resolvedBy: null,
+    resolution: null,
+  });
 }
 
 export async function insertAlert(ctx: Context, alert: SupervisionAlert): Promise<void> {
