@@ -12,6 +12,7 @@ import type { ConsoleApiServices } from '../../../electron/api/handlers';
 import { FakeNetworkController } from '../../../electron/api/testing/fake-network-controller';
 import { consoleApiKey } from '../api/console-api';
 import { createInMemoryConsoleApi } from '../api/testing/in-memory-console-api';
+import { unusedConsoleServices, unusedCertificateServices } from '../api/testing/unused-services';
 import { useCertificatesStore } from './use-certificates-store';
 
 const PEER = 'peer0.hospital.medfabric.local';
@@ -62,10 +63,8 @@ function inventory(): CertificateInventoryView {
 }
 
 function certificates(): CertificateApiServices {
-  const unused = async (): Promise<never> => {
-    throw new Error('not used');
-  };
   return {
+    ...unusedCertificateServices(),
     inventory: async () => inventory(),
     renewNode: async (request) => {
       renewals.push(request);
@@ -100,40 +99,12 @@ function certificates(): CertificateApiServices {
       };
       return result;
     },
-    caStatus: unused,
-    caRegister: unused,
-    caEnroll: unused,
-    caReenroll: unused,
-    caRevoke: unused,
-    caPublishCrl: unused,
   };
 }
 
 function services(): ConsoleApiServices {
-  const unused = async (): Promise<never> => {
-    throw new Error('not used');
-  };
   return {
-    context: () => {
-      throw new Error('not used');
-    },
-    setActingOrg: () => {
-      throw new Error('not used');
-    },
-    openStateDir: unused,
-    listIdentities: unused,
-    issueIdentity: unused,
-    exportOrgDefinition: unused,
-    channelConfig: unused,
-    chaincodeInfo: unused,
-    proposeChannelUpdate: unused,
-    reviewUpdateBundle: unused,
-    signUpdateBundle: unused,
-    submitUpdateBundle: unused,
-    importOrgDefinition: unused,
-    prepareJoin: unused,
-    joinPackage: unused,
-    joinStatus: unused,
+    ...unusedConsoleServices(),
     certificates: certificates(),
   };
 }

@@ -6,6 +6,7 @@ import type { ConsoleApiServices } from '../../../electron/api/handlers';
 import { FakeNetworkController } from '../../../electron/api/testing/fake-network-controller';
 import { consoleApiKey } from '../api/console-api';
 import { createInMemoryConsoleApi } from '../api/testing/in-memory-console-api';
+import { unusedConsoleServices } from '../api/testing/unused-services';
 import { useChannelUpdatesStore } from './use-channel-updates-store';
 
 const REVIEW: BundleReview = {
@@ -30,25 +31,8 @@ const REVIEW: BundleReview = {
 let calls: Array<[string, unknown]>;
 
 function fakeServices(): ConsoleApiServices {
-  const unused = async (): Promise<never> => {
-    throw new Error('not used');
-  };
   return {
-    context: () => {
-      throw new Error('not used');
-    },
-    setActingOrg: () => {
-      throw new Error('not used');
-    },
-    openStateDir: unused,
-    prepareJoin: unused,
-    joinPackage: unused,
-    joinStatus: unused,
-    listIdentities: unused,
-    issueIdentity: unused,
-    exportOrgDefinition: unused,
-    channelConfig: unused,
-    chaincodeInfo: unused,
+    ...unusedConsoleServices(),
     proposeChannelUpdate: async (request) => {
       calls.push(['propose', request]);
       return { bundleJson: '{"signed":1}', fileName: 'medchannel-update.json', review: REVIEW };

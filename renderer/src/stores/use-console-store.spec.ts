@@ -6,6 +6,7 @@ import { FakeNetworkController } from '../../../electron/api/testing/fake-networ
 import type { ConsoleContext } from '../../../electron/services/console/types';
 import { consoleApiKey } from '../api/console-api';
 import { createInMemoryConsoleApi } from '../api/testing/in-memory-console-api';
+import { unusedConsoleServices } from '../api/testing/unused-services';
 import { useConsoleStore } from './use-console-store';
 
 const ORGS = [
@@ -25,10 +26,8 @@ function fakeServices(overrides: Partial<ConsoleContext> = {}): ConsoleApiServic
     networkCreated: false,
     ...overrides,
   };
-  const unused = async (): Promise<never> => {
-    throw new Error('not used');
-  };
   return {
+    ...unusedConsoleServices(),
     context: () => context,
     setActingOrg: (mspId) => {
       const org = ORGS.find((each) => each.mspId === mspId);
@@ -36,20 +35,6 @@ function fakeServices(overrides: Partial<ConsoleContext> = {}): ConsoleApiServic
       context = { ...context, acting: org };
       return context;
     },
-    openStateDir: unused,
-    prepareJoin: unused,
-    joinPackage: unused,
-    joinStatus: unused,
-    listIdentities: unused,
-    issueIdentity: unused,
-    exportOrgDefinition: unused,
-    channelConfig: unused,
-    chaincodeInfo: unused,
-    proposeChannelUpdate: unused,
-    reviewUpdateBundle: unused,
-    signUpdateBundle: unused,
-    submitUpdateBundle: unused,
-    importOrgDefinition: unused,
   };
 }
 

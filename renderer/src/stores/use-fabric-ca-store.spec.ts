@@ -13,6 +13,7 @@ import type { CertificateSummary } from '../../../electron/services/console/type
 import { FakeNetworkController } from '../../../electron/api/testing/fake-network-controller';
 import { consoleApiKey } from '../api/console-api';
 import { createInMemoryConsoleApi } from '../api/testing/in-memory-console-api';
+import { unusedConsoleServices, unusedCertificateServices } from '../api/testing/unused-services';
 import { useChannelUpdatesStore } from './use-channel-updates-store';
 import { useConsoleStore } from './use-console-store';
 import { useFabricCaStore } from './use-fabric-ca-store';
@@ -65,12 +66,8 @@ function status(): FabricCaStatus {
 }
 
 function certificates(): CertificateApiServices {
-  const unused = async (): Promise<never> => {
-    throw new Error('not used');
-  };
   return {
-    inventory: unused,
-    renewNode: unused,
+    ...unusedCertificateServices(),
     caStatus: async () => status(),
     caRegister: async (request) => {
       calls.push(['register', request]);
@@ -85,7 +82,6 @@ function certificates(): CertificateApiServices {
       }
       return NURSE;
     },
-    caReenroll: unused,
     caRevoke: async (request) => {
       calls.push(['revoke', request]);
       return { enrollmentId: request.enrollmentId, revokedSerials: ['aa01'] };
@@ -106,10 +102,8 @@ function certificates(): CertificateApiServices {
 }
 
 function services(): ConsoleApiServices {
-  const unused = async (): Promise<never> => {
-    throw new Error('not used');
-  };
   return {
+    ...unusedConsoleServices(),
     context: () => context,
     setActingOrg: (mspId) => {
       const org = ORGS.find((each) => each.mspId === mspId);
@@ -117,23 +111,10 @@ function services(): ConsoleApiServices {
       context = { ...context, acting: org };
       return context;
     },
-    openStateDir: unused,
-    listIdentities: unused,
-    issueIdentity: unused,
-    exportOrgDefinition: unused,
-    channelConfig: unused,
-    chaincodeInfo: unused,
-    proposeChannelUpdate: unused,
     reviewUpdateBundle: async (bundleJson) => {
       reviewed.push(bundleJson);
       return { description: 'Publish the CRL' } as BundleReview;
     },
-    signUpdateBundle: unused,
-    submitUpdateBundle: unused,
-    importOrgDefinition: unused,
-    prepareJoin: unused,
-    joinPackage: unused,
-    joinStatus: unused,
     certificates: certificates(),
   };
 }

@@ -7,6 +7,7 @@ import type { ConsoleApiServices } from '../../../electron/api/handlers';
 import { FakeNetworkController } from '../../../electron/api/testing/fake-network-controller';
 import { consoleApiKey } from '../api/console-api';
 import { createInMemoryConsoleApi } from '../api/testing/in-memory-console-api';
+import { unusedConsoleServices } from '../api/testing/unused-services';
 import { useJoinStore } from './use-join-store';
 
 const PACKAGE: JoinPackage = {
@@ -49,17 +50,8 @@ let controller: FakeNetworkController;
 let prepared: JoinRequest[];
 
 function fakeServices(): ConsoleApiServices {
-  const unused = async (): Promise<never> => {
-    throw new Error('not used');
-  };
   return {
-    context: () => {
-      throw new Error('not used');
-    },
-    setActingOrg: () => {
-      throw new Error('not used');
-    },
-    openStateDir: unused,
+    ...unusedConsoleServices(),
     prepareJoin: async (request) => {
       prepared.push(request);
       if (request.org.mspId === 'TakenMSP')
@@ -70,16 +62,6 @@ function fakeServices(): ConsoleApiServices {
     },
     joinPackage: async () => PACKAGE,
     joinStatus: async () => STATUS,
-    listIdentities: unused,
-    issueIdentity: unused,
-    exportOrgDefinition: unused,
-    channelConfig: unused,
-    chaincodeInfo: unused,
-    proposeChannelUpdate: unused,
-    reviewUpdateBundle: unused,
-    signUpdateBundle: unused,
-    submitUpdateBundle: unused,
-    importOrgDefinition: unused,
   };
 }
 
