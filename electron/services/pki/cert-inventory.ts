@@ -4,21 +4,9 @@
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { FabricMspDefinition } from '../channel/config-values';
+// The statuses and roles the Certificates page shows: declared once, in the shared contract types.
+import type { CertificateRole, CertificateStatus } from '../console/certificate-types';
 import { describeCertificate, type NodeOu } from './x509';
-
-export type CertificateStatus = 'ok' | 'warn' | 'critical' | 'expired';
-
-/** What the certificate is used for, from where it was found. */
-export type CertificateRole =
-  | 'ca'
-  | 'tls-ca'
-  | 'intermediate-ca'
-  | 'tls-intermediate-ca'
-  | 'signing'
-  | 'admin'
-  | 'tls-server'
-  | 'tls-client'
-  | 'other';
 
 export interface InventoryEntry {
   /** `crypto:<path relative to the crypto dir>` for files, or the caller's label for extra PEMs. */
