@@ -3,7 +3,7 @@
 // with the File API and their text is sent; results come back as text to offer as downloads.
 // Switching the acting org starts clean, like opening another member's console.
 import { defineStore } from 'pinia';
-import { ref, watch } from 'vue';
+import { ref } from 'vue';
 import {
   MAX_BUNDLE_BYTES,
   MAX_ORG_DEFINITION_BYTES,
@@ -16,8 +16,8 @@ import {
 } from '../../../electron/api/contract';
 import { ApiError } from '../../../electron/api/errors';
 import { useConsoleApi } from '../api/console-api';
+import { useResetOnActingOrgChange } from '../composables/use-reset-on-acting-org-change';
 import { describeError, type UiError } from '../utils/describe-error';
-import { useConsoleStore } from './use-console-store';
 
 /** A refused bundle or edit: what was refused, each problem, whose signatures are missing. */
 export interface UpdateRefusal extends UiError {
@@ -69,7 +69,6 @@ export interface LoadedBundle {
 
 export const useChannelUpdatesStore = defineStore('channel-updates', () => {
   const api = useConsoleApi();
-  const consoleStore = useConsoleStore();
 
   const proposal = ref<BundleFile | null>(null);
   const bundle = ref<LoadedBundle | null>(null);
@@ -189,13 +188,7 @@ export const useChannelUpdatesStore = defineStore('channel-updates', () => {
     error.value = null;
   }
 
-  // Whichever page is open when the acting org changes, this state belonged to the previous org.
-  watch(
-    () => consoleStore.acting?.mspId,
-    (mspId, previous) => {
-      if (previous !== undefined && mspId !== previous) reset();
-    },
-  );
+  useResetOnActingOrgChange(reset);
 
   function clearError(): void {
     error.value = null;

@@ -2,7 +2,7 @@
 // revoking them, and publishing its CRL as a channel update bundle (handed to the Channel updates
 // page, where it is reviewed, signed and submitted). Switching the acting org starts clean.
 import { defineStore } from 'pinia';
-import { ref, watch } from 'vue';
+import { ref } from 'vue';
 import type {
   CaReenrollResult,
   CaRegisterRequest,
@@ -14,15 +14,14 @@ import type {
   IdentitySummary,
 } from '../../../electron/api/contract';
 import { useConsoleApi } from '../api/console-api';
+import { useResetOnActingOrgChange } from '../composables/use-reset-on-acting-org-change';
 import { describeError, type UiError } from '../utils/describe-error';
 import { useChannelUpdatesStore } from './use-channel-updates-store';
-import { useConsoleStore } from './use-console-store';
 
 export type FabricCaAction = 'register' | 'enroll' | 'reenroll' | 'revoke' | 'publish';
 
 export const useFabricCaStore = defineStore('fabric-ca', () => {
   const api = useConsoleApi();
-  const consoleStore = useConsoleStore();
   const channelUpdates = useChannelUpdatesStore();
 
   const status = ref<FabricCaStatus | null>(null);
@@ -127,12 +126,7 @@ export const useFabricCaStore = defineStore('fabric-ca', () => {
     error.value = null;
   }
 
-  watch(
-    () => consoleStore.acting?.mspId,
-    (mspId, previous) => {
-      if (previous !== undefined && mspId !== previous) reset();
-    },
-  );
+  useResetOnActingOrgChange(reset);
 
   function clearError(): void {
     error.value = null;
