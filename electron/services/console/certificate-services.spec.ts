@@ -10,32 +10,25 @@ import {
   X509CrlGenerator,
 } from '@peculiar/x509';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { FakeNetworkController } from '../../api/testing/fake-network-controller';
 import { FabricCaError, type Enrollment, type RegisterRequest } from '../ca/fabric-ca-client';
 import { normaliseSerial } from '../ca/ca-crypto';
-import type { GatewayConnection } from '../gateway/gateway-client';
 import {
   caKeyName,
   describeCertificate,
-  EncryptedKeystore,
   ensureOrgMaterial,
   issueCertificate,
-  issueUser,
   readLocalMsp,
   type CertificateAuthority,
-  type OrgMaterial,
 } from '../pki';
-import type { NetworkRecord } from '../runtime/network-runtime';
-import { deriveTopology, validateProfile, type NetworkProfile, type OrgTopology } from '../runtime/profile';
-import { StateLayout } from '../runtime/state-layout';
+import { validateProfile, type NetworkProfile, type OrgTopology } from '../runtime/profile';
 import type { NodeState, NodeStatus, ProgressEvent } from '../runtime/types';
 import {
   CertificateServices,
   type CertificateServicesHost,
   type FabricCaHandle,
 } from './certificate-services';
-import type { ConsoleRuntime } from './console-services';
 import { ConsoleError } from './errors';
+import { FakeConsoleRuntime } from './testing/fake-console-runtime';
 import type { ProposeUpdateRequest } from './types';
 
 // Real crypto material on disk (pki) and a fake Fabric CA that signs with the org's real CA key:
@@ -154,57 +147,17 @@ async function crlFrom(ca: CertificateAuthority, serials: string[]): Promise<str
   return `${crl.toString('pem')}\n`;
 }
 
-class FakeRuntime extends FakeNetworkController implements ConsoleRuntime {
-  readonly topology = deriveTopology(profile);
-  readonly layout: StateLayout;
-  readonly channel = 'medchannel';
-  readonly material = new Map<string, OrgMaterial>();
-  readonly keys: EncryptedKeystore;
+class FakeRuntime extends FakeConsoleRuntime {
   readonly states = new Map<string, NodeState>();
   readonly steps: ProgressEvent[] = [];
   readonly restarted: string[] = [];
   ca: FakeFabricCa | undefined;
 
   constructor(root: string) {
-    super();
-    this.layout = new StateLayout(root);
-    this.keys = new EncryptedKeystore(this.layout.keystoreDir, 'unit-test-passphrase');
+    super(root, profile);
   }
 
-  get networkRecord(): NetworkRecord {
-    throw new Error('network not created yet; run up first');
-  }
-
-  orgMaterial(mspId: string): OrgMaterial {
-    const material = this.material.get(mspId);
-    if (!material) throw new Error(`no crypto material loaded for ${mspId}; run up first`);
-    return material;
-  }
-
-  async issueClient(mspId: string, name: string, attributes: Record<string, string>) {
-    const user = await issueUser(this.layout.cryptoDir, this.orgMaterial(mspId).spec, this.keys, {
-      name,
-      ou: 'client',
-      attributes,
-    });
-    return { mspId, certPem: user.certPem, keyPem: user.keyPem };
-  }
-
-  adminIdentity(mspId: string) {
-    const admin = this.orgMaterial(mspId).users.Admin;
-    if (!admin) throw new Error(`${mspId} has no Admin identity`);
-    return { mspId, certPem: admin.certPem, keyPem: admin.keyPem };
-  }
-
-  peerAdminClient(): never {
-    throw new Error('no peer in unit tests');
-  }
-
-  gateway(): GatewayConnection {
-    throw new Error('no gateway in unit tests');
-  }
-
-  process(id: string): { status(): NodeStatus } | undefined {
+  override process(id: string): { status(): NodeStatus } | undefined {
     const state = this.states.get(id);
     if (state === undefined) return undefined;
     return {
@@ -225,31 +178,11 @@ class FakeRuntime extends FakeNetworkController implements ConsoleRuntime {
     };
   }
 
-  async keystore(): Promise<EncryptedKeystore> {
-    return this.keys;
-  }
-
-  progress(step: string, detail?: string): void {
+  override progress(step: string, detail?: string): void {
     this.steps.push({ step, detail });
   }
 
-  async prepare(): Promise<void> {
-    throw new Error('the fake runtime has its material written by the test');
-  }
-
-  async saveRecord(): Promise<void> {
-    throw new Error('the fake runtime keeps no record');
-  }
-
-  async queryHeights(): Promise<never> {
-    throw new Error('no peer in unit tests');
-  }
-
-  async externalOrdererHeight(): Promise<never> {
-    throw new Error('the fake runtime runs its own orderer');
-  }
-
-  fabricCa(mspId: string): FabricCaHandle | undefined {
+  override fabricCa(mspId: string): FabricCaHandle | undefined {
     return mspId === 'HospitalMSP' ? this.ca : undefined;
   }
 }

@@ -2,15 +2,13 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FakeNetworkController } from '../../api/testing/fake-network-controller';
-import type { GatewayConnection } from '../gateway/gateway-client';
-import type { NetworkRecord } from '../runtime/network-runtime';
-import { EncryptedKeystore, ensureOrgMaterial, issueUser, type OrgMaterial } from '../pki';
-import { deriveTopology, validateProfile, type NetworkProfile, type NodeTopology } from '../runtime/profile';
+import { ensureOrgMaterial } from '../pki';
+import { validateProfile, type NetworkProfile, type NodeTopology } from '../runtime/profile';
 import { StateLayout } from '../runtime/state-layout';
 import type { NodeStatus } from '../runtime/types';
-import { ConsoleServices, type ConsoleRuntime } from './console-services';
+import { ConsoleServices } from './console-services';
 import { ConsoleError } from './errors';
+import { FakeConsoleRuntime } from './testing/fake-console-runtime';
 
 // Real crypto material on disk (pki), a fake process layer: what the services read and decide
 // without Fabric processes. The real network is covered by the Playwright specs.
@@ -50,82 +48,14 @@ const profile: NetworkProfile = validateProfile({
   ],
 });
 
-class FakeRuntime extends FakeNetworkController implements ConsoleRuntime {
-  readonly topology = deriveTopology(profile);
-  readonly layout: StateLayout;
-  readonly channel = 'medchannel';
-  readonly material = new Map<string, OrgMaterial>();
-  readonly keys: EncryptedKeystore;
+class FakeRuntime extends FakeConsoleRuntime {
   running = new Set<string>();
 
   constructor(root: string) {
-    super();
-    this.layout = new StateLayout(root);
-    this.keys = new EncryptedKeystore(this.layout.keystoreDir, 'unit-test-passphrase');
+    super(root, profile);
   }
 
-  async keystore(): Promise<EncryptedKeystore> {
-    return this.keys;
-  }
-
-  progress(step: string, detail?: string): void {
-    this.emit('progress', { step, detail });
-  }
-
-  fabricCa(): undefined {
-    return undefined;
-  }
-
-  get networkRecord(): NetworkRecord {
-    throw new Error('network not created yet; run up first');
-  }
-
-  orgMaterial(mspId: string): OrgMaterial {
-    const material = this.material.get(mspId);
-    if (!material) throw new Error(`no crypto material loaded for ${mspId}; run up first`);
-    return material;
-  }
-
-  async issueClient(mspId: string, name: string, attributes: Record<string, string>) {
-    const user = await issueUser(this.layout.cryptoDir, this.orgMaterial(mspId).spec, this.keys, {
-      name,
-      ou: 'client',
-      attributes,
-    });
-    return { mspId, certPem: user.certPem, keyPem: user.keyPem };
-  }
-
-  adminIdentity(mspId: string) {
-    const admin = this.orgMaterial(mspId).users.Admin;
-    if (!admin) throw new Error(`${mspId} has no Admin identity`);
-    return { mspId, certPem: admin.certPem, keyPem: admin.keyPem };
-  }
-
-  peerAdminClient(): never {
-    throw new Error('no peer in unit tests');
-  }
-
-  async prepare(): Promise<void> {
-    throw new Error('the fake runtime has its material loaded by the test');
-  }
-
-  async saveRecord(): Promise<void> {
-    throw new Error('the fake runtime keeps no record');
-  }
-
-  async queryHeights(): Promise<never> {
-    throw new Error('no peer in unit tests');
-  }
-
-  async externalOrdererHeight(): Promise<never> {
-    throw new Error('the fake runtime runs its own orderer');
-  }
-
-  gateway(): GatewayConnection {
-    throw new Error('no gateway in unit tests');
-  }
-
-  process(id: string): { status(): NodeStatus } | undefined {
+  override process(id: string): { status(): NodeStatus } | undefined {
     if (!this.running.has(id)) return undefined;
     return {
       status: () => ({
