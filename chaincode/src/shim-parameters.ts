@@ -4,10 +4,10 @@ import { createRequire } from 'node:module';
  * fabric-shim's DataMarshall checks every transaction argument against a JSON schema that embeds
  * all the contract's component schemas (about 10 KB for our @Object models). On every argument of
  * every transaction it serialises that schema twice: once to build a debug line whether or not
- * debug is on, and once inside ajv.compile to find its cache entry. That was about 0.4 ms per
- * argument of chaincode CPU, 1.2 ms for AdjudicateClaim's three (measured by `npm run bench --
- * claims`). This cache compiles each parameter's validator once, the first time the transaction
- * runs, and validates with it afterwards; the values passed to the transaction are the same.
+ * debug is on, and once inside ajv.compile to find its cache entry. On the sandbox network a
+ * three-argument no-op cost 1.5 ms more chaincode CPU than the same no-op without arguments. This
+ * cache compiles each parameter's validator once, the first time the transaction runs, and
+ * validates with it afterwards; the values passed to the transaction are the same.
  *
  * Only the common case takes the cached path: a transaction with declared parameters, as many
  * arguments as parameters, typed parameters, every argument valid, and debug logging off. Anything
