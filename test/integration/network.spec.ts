@@ -11,6 +11,7 @@ import type { NetworkStatus } from '../../electron/services/runtime/types';
 import { isAlive } from '../../electron/services/runtime/probes';
 import { api, ApiCallError, attachRuntime, eventually, repoRoot, runCli } from './support/shared-network';
 import { peerOrgOf } from '../../electron/services/medfabric/medfabric-client';
+import { serviceNodeId } from '../../electron/services/lifecycle/chaincode-deployer';
 
 const execFileAsync = promisify(execFile);
 const PROBE_FOLDER = path.join(repoRoot, 'test', 'fixtures', 'probe-chaincode');
@@ -89,6 +90,14 @@ describe('sandbox network', () => {
     expect(reads).toEqual([value, value, value]);
     const height = await equalHeights();
     expect(height).toBeGreaterThan(5);
+  });
+
+  it('runs chaincode servers at the shim log level WARNING: no info line per transaction', async () => {
+    await probeSubmit('hospital', 'Put', ['log-level', 'quiet']);
+    const nodeId = serviceNodeId('probe', peerByRole('hospital'));
+    const lines = await api('node:logs', { nodeId, limit: 1000 });
+    // At fabric-shim's default (info) every transaction logs "Calling chaincode Invoke() succeeded".
+    expect(lines.filter(({ line }) => line.includes('Calling chaincode Invoke()'))).toEqual([]);
   });
 
   it("agrees with Fabric's own peer CLI run with `network env ORG`", async () => {

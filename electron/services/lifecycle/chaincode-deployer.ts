@@ -36,6 +36,15 @@ import { retryWhileDiscovering } from '../gateway/gateway-client';
  */
 const CHAINCODE_SERVER_NODE_FLAGS = ['--min-semi-space-size=16'];
 
+/**
+ * Environment of every chaincode server. fabric-shim logs at info unless told otherwise, and at
+ * info it formats and writes a line for every transaction ("Calling chaincode Invoke()
+ * succeeded"). Fabric's own default for the shim logger is warning (core.yaml
+ * chaincode.logging.shim), as the peers here run gossip and msp at WARNING: failures and warnings
+ * are still logged.
+ */
+const CHAINCODE_SERVER_ENV: NodeJS.ProcessEnv = { CORE_CHAINCODE_LOGGING_LEVEL: 'WARNING' };
+
 export interface DeployRequest {
   name: string;
   /** Absolute path of the chaincode folder. */
@@ -415,7 +424,10 @@ export class ChaincodeDeployer {
             chaincode.path,
           ],
           // Inside Electron, process.execPath is the Electron binary: run it as plain Node.
-          env: process.versions.electron === undefined ? {} : { ELECTRON_RUN_AS_NODE: '1' },
+          env:
+            process.versions.electron === undefined
+              ? CHAINCODE_SERVER_ENV
+              : { ...CHAINCODE_SERVER_ENV, ELECTRON_RUN_AS_NODE: '1' },
           cwd: chaincode.path,
           ports: { listen: port },
           probe: () => probeTcp(port),

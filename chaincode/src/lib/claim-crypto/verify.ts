@@ -14,11 +14,16 @@ export type VerificationResult =
 
 const VALID: VerificationResult = { valid: true };
 const invalid = (reason: string): VerificationResult => ({ valid: false, reason });
+const RHO_NOT_COPRIME = invalid('randomness ρ is not coprime to n');
 
 /**
  * Full check of (m, ρ) for ciphertext e under modulus n, with the reason of any failure.
- * Cheap range and gcd checks run first; the one full exponentiation ρ^n mod n² runs last.
- * Throws only for an invalid modulus (a configuration error, not a bad proof).
+ * Cheap range checks and gcd(e, n) = 1 run first; the one full exponentiation ρ^n mod n² runs
+ * last. Throws only for an invalid modulus (a configuration error, not a bad proof).
+ *
+ * gcd(ρ, n) = 1 is implied rather than computed on the accepting path: if a prime p | n divided ρ,
+ * it would divide g^m·ρ^n mod n² = e, and e is a unit. It is computed only to name the reason
+ * of a failed check.
  */
 export function checkDecryption(n: bigint, e: bigint, proof: DecryptionProof): VerificationResult {
   validateModulus(n);
@@ -27,17 +32,19 @@ export function checkDecryption(n: bigint, e: bigint, proof: DecryptionProof): V
   if (!ranges.valid) return ranges;
   // g^m = 1 + m·n mod n² (g = n+1), so only ρ^n costs an exponentiation.
   const expected = ((1n + proof.m * n) * modPow(proof.rho, n, n2)) % n2;
-  return expected === e ? VALID : invalid('g^m·ρ^n ≢ e (mod n²): the decryption proof does not match e');
+  if (expected === e) return VALID;
+  return gcd(proof.rho, n) === 1n
+    ? invalid('g^m·ρ^n ≢ e (mod n²): the decryption proof does not match e')
+    : RHO_NOT_COPRIME;
 }
 
-/** The range and gcd checks of checkDecryption, without the exponentiation. */
+/** The range checks of checkDecryption and gcd(e, n) = 1, without the exponentiation. */
 function checkRanges(n: bigint, n2: bigint, e: bigint, proof: DecryptionProof): VerificationResult {
   if (typeof e !== 'bigint' || e <= 0n || e >= n2) return invalid('ciphertext e is outside 0 < e < n²');
   if (typeof proof !== 'object' || proof === null) return invalid('proof is missing');
   const { m, rho } = proof;
   if (typeof m !== 'bigint' || m < 0n || m >= n) return invalid('plaintext m is outside 0 ≤ m < n');
   if (typeof rho !== 'bigint' || rho <= 0n || rho >= n) return invalid('randomness ρ is outside 0 < ρ < n');
-  if (gcd(rho, n) !== 1n) return invalid('randomness ρ is not coprime to n');
   if (gcd(e % n, n) !== 1n) return invalid('ciphertext e is not coprime to n');
   return VALID;
 }
@@ -75,9 +82,10 @@ export function batchCoefficients(n: bigint, entries: readonly BatchEntry[]): bi
  * Writing e_i = g^(m_i*)·r_i^n, the left side is g^(Σ c_i·(m_i* − m_i)) times an n-th residue, and
  * g^a is an n-th residue only for a ≡ 0 (mod n) (gcd(n, φ(n)) = 1), so a batch with any wrong m_i
  * passes only if Σ c_i·(m_i* − m_i) ≡ 0 (mod n): probability about 2^-128 over the hash. Every
- * entry also passes checkDecryption's range and gcd checks. The verdict names the first entry
- * whose ranges fail; when only the product fails, it cannot tell which entry is wrong (the caller
- * checks them one by one to say so).
+ * entry also passes checkDecryption's range checks and gcd(ρ_i, n) = 1 (which the product test
+ * implies too, but checked here so that the verdict can name the entry). The verdict names the
+ * first entry whose checks fail; when only the product fails, it cannot tell which entry is wrong
+ * (the caller checks them one by one to say so).
  */
 export function checkDecryptionBatch(
   n: bigint,
@@ -90,6 +98,7 @@ export function checkDecryptionBatch(
   for (const [index, { e, proof }] of entries.entries()) {
     const ranges = checkRanges(n, n2, e, proof);
     if (!ranges.valid) return { ...ranges, index };
+    if (gcd(proof.rho, n) !== 1n) return { ...RHO_NOT_COPRIME, index };
   }
   const coefficients = batchCoefficients(n, entries);
   const unblinded = entries.map(({ e, proof }) => (e * (1n + n2 - ((proof.m * n) % n2))) % n2);
