@@ -3,11 +3,11 @@
 // header of every call made as an enrolled identity (register, reenroll, revoke, gencrl).
 // @peculiar/x509 resolves its services through tsyringe, which needs the reflect polyfill loaded first.
 import 'reflect-metadata';
-import { createPrivateKey, sign as nodeSign, webcrypto } from 'node:crypto';
+import { sign as nodeSign, type webcrypto } from 'node:crypto';
 import { Pkcs10CertificateRequestGenerator, X509Crl, type JsonName } from '@peculiar/x509';
 import { lowSCrypto, normaliseP256SignatureToLowS } from '../pki/low-s';
+import { exportPkcs8Pem, generateP256KeyPair, importP256KeyPair, pemWithTrailingNewline } from '../pki/x509';
 
-const EC_P256: webcrypto.EcKeyGenParams = { name: 'ECDSA', namedCurve: 'P-256' };
 const ECDSA_SHA256: webcrypto.EcdsaParams = { name: 'ECDSA', hash: 'SHA-256' };
 
 export interface CsrSubject {
@@ -23,39 +23,12 @@ export interface KeyAndCsr {
   csrPem: string;
 }
 
-function pemWithTrailingNewline(pem: string): string {
-  return pem.endsWith('\n') ? pem : `${pem}\n`;
-}
-
 function subjectName(subject: CsrSubject): JsonName {
   const name: JsonName = [];
   if (subject.country) name.push({ C: [subject.country] });
   if (subject.organization) name.push({ O: [subject.organization] });
   name.push({ CN: [subject.commonName] });
   return name;
-}
-
-async function importKeyPair(keyPem: string): Promise<webcrypto.CryptoKeyPair> {
-  const keyObject = createPrivateKey(keyPem);
-  if (keyObject.asymmetricKeyType !== 'ec' || keyObject.asymmetricKeyDetails?.namedCurve !== 'prime256v1') {
-    throw new Error('the key must be an ECDSA P-256 key (Fabric rejects other identity keys)');
-  }
-  const privateKey = await webcrypto.subtle.importKey(
-    'pkcs8',
-    keyObject.export({ type: 'pkcs8', format: 'der' }),
-    EC_P256,
-    true,
-    ['sign'],
-  );
-  const jwk = await webcrypto.subtle.exportKey('jwk', privateKey);
-  const publicKey = await webcrypto.subtle.importKey(
-    'jwk',
-    { kty: jwk.kty, crv: jwk.crv, x: jwk.x, y: jwk.y },
-    EC_P256,
-    true,
-    ['verify'],
-  );
-  return { privateKey, publicKey };
 }
 
 /**
@@ -68,19 +41,13 @@ export async function createKeyAndCsr(subject: CsrSubject, existingKeyPem?: stri
   }
   const keys =
     existingKeyPem === undefined
-      ? await webcrypto.subtle.generateKey(EC_P256, true, ['sign', 'verify'])
-      : await importKeyPair(existingKeyPem);
+      ? await generateP256KeyPair()
+      : await importP256KeyPair(existingKeyPem, 'the key to re-enroll with');
   const csr = await Pkcs10CertificateRequestGenerator.create(
     { name: subjectName(subject), keys, signingAlgorithm: ECDSA_SHA256 },
     lowSCrypto,
   );
-  const keyPem =
-    existingKeyPem ??
-    (createPrivateKey({
-      key: Buffer.from(await webcrypto.subtle.exportKey('pkcs8', keys.privateKey)),
-      format: 'der',
-      type: 'pkcs8',
-    }).export({ type: 'pkcs8', format: 'pem' }) as string);
+  const keyPem = existingKeyPem ?? (await exportPkcs8Pem(keys.privateKey));
   return { keyPem, csrPem: pemWithTrailingNewline(csr.toString('pem')) };
 }
 

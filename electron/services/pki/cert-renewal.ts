@@ -5,14 +5,7 @@
 // runtime or the console API) and the ledger is untouched.
 // @peculiar/x509 resolves its services through tsyringe, which needs the reflect polyfill loaded first.
 import 'reflect-metadata';
-import {
-  createHash,
-  createPrivateKey,
-  createPublicKey,
-  randomBytes,
-  webcrypto,
-  X509Certificate as NodeX509Certificate,
-} from 'node:crypto';
+import { webcrypto, X509Certificate as NodeX509Certificate } from 'node:crypto';
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import {
@@ -27,7 +20,16 @@ import type { EncryptedKeystore } from './keystore';
 import { lowSCrypto } from './low-s';
 import { MSP_FILES, writeLocalMsp, writeTlsDir } from './msp';
 import { caKeyName, orgLayout, tlsCaKeyName } from './org-material';
-import { keyMatchesCertificate, nodeOusOf } from './x509';
+import {
+  exportPkcs8Pem,
+  generateP256KeyPair,
+  importP256PublicKey,
+  importP256SigningKey,
+  keyMatchesCertificate,
+  nodeOusOf,
+  randomSerialNumberHex,
+  subjectKeyIdHex,
+} from './x509';
 
 export type RenewalTarget = 'tls' | 'enrollment';
 
@@ -71,7 +73,6 @@ export class RenewalError extends Error {
   override name = 'RenewalError';
 }
 
-const EC_P256: webcrypto.EcKeyImportParams = { name: 'ECDSA', namedCurve: 'P-256' };
 const ECDSA_SHA256: webcrypto.EcdsaParams = { name: 'ECDSA', hash: 'SHA-256' };
 const DAY_MS = 24 * 60 * 60 * 1000;
 const CLOCK_SKEW_MS = 5 * 60 * 1000;
@@ -92,12 +93,6 @@ interface CertificateRenewal {
   cappedByCa: boolean;
 }
 
-function randomSerialNumberHex(): string {
-  const bytes = randomBytes(16);
-  bytes[0] = ((bytes[0] ?? 1) & 0x7f) | 0x01;
-  return bytes.toString('hex');
-}
-
 function summary(certPem: string): RenewedCertificate['previous'] {
   const cert = new NodeX509Certificate(certPem);
   return {
@@ -105,16 +100,6 @@ function summary(certPem: string): RenewedCertificate['previous'] {
     notAfter: new Date(cert.validTo).toISOString(),
     fingerprintSha256: cert.fingerprint256,
   };
-}
-
-async function importPublicKey(pem: string): Promise<webcrypto.CryptoKey> {
-  const spki = createPublicKey(pem).export({ type: 'spki', format: 'der' });
-  return webcrypto.subtle.importKey('spki', spki, EC_P256, true, ['verify']);
-}
-
-async function importSigningKey(keyPem: string): Promise<webcrypto.CryptoKey> {
-  const der = createPrivateKey(keyPem).export({ type: 'pkcs8', format: 'der' });
-  return webcrypto.subtle.importKey('pkcs8', der, EC_P256, false, ['sign']);
 }
 
 /**
@@ -156,22 +141,14 @@ export async function recertify(
   let publicKey: webcrypto.CryptoKey;
   let keyPem: string;
   if (options.keepKey) {
-    publicKey = await importPublicKey(current.certPem);
+    publicKey = await importP256PublicKey(current.certPem);
     keyPem = current.keyPem;
   } else {
-    const pair = await webcrypto.subtle.generateKey({ name: 'ECDSA', namedCurve: 'P-256' }, true, [
-      'sign',
-      'verify',
-    ]);
+    const pair = await generateP256KeyPair();
     publicKey = pair.publicKey;
-    keyPem = createPrivateKey({
-      key: Buffer.from(await webcrypto.subtle.exportKey('pkcs8', pair.privateKey)),
-      format: 'der',
-      type: 'pkcs8',
-    }).export({ type: 'pkcs8', format: 'pem' }) as string;
+    keyPem = await exportPkcs8Pem(pair.privateKey);
   }
-  const point = Buffer.from(await webcrypto.subtle.exportKey('raw', publicKey));
-  const ski = createHash('sha256').update(point).digest('hex');
+  const ski = await subjectKeyIdHex(publicKey);
 
   const template = new X509Certificate(current.certPem);
   const kept: Extension[] = template.extensions.filter(
@@ -187,7 +164,7 @@ export async function recertify(
       notBefore: new Date(now.getTime() - CLOCK_SKEW_MS),
       notAfter,
       publicKey,
-      signingKey: await importSigningKey(ca.keyPem),
+      signingKey: await importP256SigningKey(ca.keyPem, 'the issuing CA key'),
       signingAlgorithm: ECDSA_SHA256,
       extensions: [
         ...kept,

@@ -128,23 +128,23 @@ function validityDays(value: number | undefined, fallback: number): number {
 }
 
 /** Positive 127-bit serial: top bit clear keeps the DER INTEGER positive, first byte non-zero keeps it minimal. */
-function randomSerialNumberHex(): string {
+export function randomSerialNumberHex(): string {
   const bytes = randomBytes(16);
   bytes[0] = ((bytes[0] ?? 1) & 0x7f) | 0x01;
   return bytes.toString('hex');
 }
 
-async function generateP256KeyPair(): Promise<webcrypto.CryptoKeyPair> {
+export async function generateP256KeyPair(): Promise<webcrypto.CryptoKeyPair> {
   return webcrypto.subtle.generateKey(EC_P256, true, ['sign', 'verify']);
 }
 
 /** SKI as cryptogen and Fabric's BCCSP compute it: SHA-256 of the uncompressed EC point. */
-async function subjectKeyIdHex(publicKey: webcrypto.CryptoKey): Promise<string> {
+export async function subjectKeyIdHex(publicKey: webcrypto.CryptoKey): Promise<string> {
   const point = await webcrypto.subtle.exportKey('raw', publicKey);
   return createHash('sha256').update(Buffer.from(point)).digest('hex');
 }
 
-async function exportPkcs8Pem(privateKey: webcrypto.CryptoKey): Promise<string> {
+export async function exportPkcs8Pem(privateKey: webcrypto.CryptoKey): Promise<string> {
   const der = Buffer.from(await webcrypto.subtle.exportKey('pkcs8', privateKey));
   return createPrivateKey({ key: der, format: 'der', type: 'pkcs8' }).export({
     type: 'pkcs8',
@@ -153,7 +153,7 @@ async function exportPkcs8Pem(privateKey: webcrypto.CryptoKey): Promise<string> 
 }
 
 /** Imports a PEM private key (PKCS#8 or SEC1) as a WebCrypto P-256 signing key. */
-async function importP256SigningKey(
+export async function importP256SigningKey(
   keyPem: string,
   what: string,
   extractable = false,
@@ -171,15 +171,19 @@ async function importP256SigningKey(
   return webcrypto.subtle.importKey('pkcs8', der, EC_P256, extractable, ['sign']);
 }
 
-/** Imports a PEM private key with its public half, for re-certifying an existing CA key. */
-async function importP256KeyPair(keyPem: string): Promise<webcrypto.CryptoKeyPair> {
-  const privateKey = await importP256SigningKey(keyPem, 'existing CA key', true);
-  const spki = createPublicKey(createPrivateKey(keyPem)).export({ type: 'spki', format: 'der' });
-  const publicKey = await webcrypto.subtle.importKey('spki', spki, EC_P256, true, ['verify']);
-  return { privateKey, publicKey };
+/** Imports a PEM private key with its public half, for certifying or requesting with an existing key. */
+export async function importP256KeyPair(keyPem: string, what: string): Promise<webcrypto.CryptoKeyPair> {
+  const privateKey = await importP256SigningKey(keyPem, what, true);
+  return { privateKey, publicKey: await importP256PublicKey(keyPem) };
 }
 
-function pemWithTrailingNewline(pem: string): string {
+/** The public key of a PEM certificate, public key or private key, as a WebCrypto verifying key. */
+export async function importP256PublicKey(pem: string): Promise<webcrypto.CryptoKey> {
+  const spki = createPublicKey(pem).export({ type: 'spki', format: 'der' });
+  return webcrypto.subtle.importKey('spki', spki, EC_P256, true, ['verify']);
+}
+
+export function pemWithTrailingNewline(pem: string): string {
   return pem.endsWith('\n') ? pem : `${pem}\n`;
 }
 
@@ -211,7 +215,7 @@ export async function createCertificateAuthority(
   const keys =
     opts.existingKeyPem === undefined
       ? await generateP256KeyPair()
-      : await importP256KeyPair(opts.existingKeyPem);
+      : await importP256KeyPair(opts.existingKeyPem, 'existing CA key');
   const now = Date.now();
   const name = subjectName({ country: opts.country, locality: opts.locality, organization, commonName });
   const cert = await X509CertificateGenerator.create(
