@@ -1,8 +1,9 @@
 // `npm run bench -- claims`: claims filed + adjudicated + paid per second and end-to-end latency for
 // k = 8, 16, 32 covered categories at 2048 bits; the chaincode CPU time of FileClaim and of
 // AdjudicateClaim per endorser, read from the chaincode server processes' own CPU counters and
-// expressed in units of one 2048-bit modPow(ρ, n, n²) measured in the same run (after a warm-up,
-// median of CPU_WINDOWS windows); and the ratio of claim throughput to the network's no-op ceiling.
+// expressed in units of one 2048-bit modPow(ρ, n, n²) measured in the same run, between the windows
+// (after a warm-up, median of CPU_WINDOWS windows); and the ratio of claim throughput to the
+// network's no-op ceiling.
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -47,10 +48,12 @@ const WARM_UP_CLAIMS = 100;
 const CPU_WINDOWS = 3;
 /** Exponentiations timed for the unit: about 1.6 s of CPU, so the 10 ms clock tick is under 1 %. */
 const UNIT_SAMPLES = 60;
+/** Exponentiations timed before each CPU window (7 windows a k: about 1.9 s of CPU in all). */
+const UNIT_SAMPLES_PER_WINDOW = 10;
 
 export interface ClaimsBenchResult {
   keyBits: number;
-  /** Mean main-thread CPU time of one 2048-bit modPow(ρ, n, n²) in the bench process: the unit of the CPU figures. */
+  /** Mean main-thread CPU time of one 2048-bit modPow(ρ, n, n²) in the bench process, at the start: the unit of noopUnits. */
   modPowUnitMs: number;
   modPowWallMedianMs: number;
   noopCeilingPerSecond: number;
@@ -59,6 +62,8 @@ export interface ClaimsBenchResult {
   noopUnits: number;
   byK: Array<{
     k: number;
+    /** The unit of this k's CPU figures: measured again before each of its CPU windows. */
+    modPowUnitMs: number;
     endToEnd: LatencySummary & { concurrency: number; ratioToNoopCeiling: number };
     /** Median of the windows below. */
     fileClaimCpuMsPerEndorser: number;
@@ -193,6 +198,13 @@ export async function runClaimsBench(
     }
     const modPowUnitMs = ((await cpuMs(process.pid, process.pid)) - cpuBefore) / bases.length;
     const modPowWallMedianMs = median(wallSamples);
+    /** Main-thread CPU time of `count` exponentiations on fresh bases, in ms in all. */
+    const modPowCpuMs = async (count: number): Promise<number> => {
+      const samples = Array.from({ length: count }, () => randomUnit(n));
+      const before = await cpuMs(process.pid, process.pid);
+      for (const rho of samples) modPow(rho, n, n2);
+      return (await cpuMs(process.pid, process.pid)) - before;
+    };
 
     const noop = noopSubmitter(runtime);
     const ceiling = await closedLoop(noop.submit, options.ceilingConcurrency, options.durationMs);
@@ -352,11 +364,17 @@ export async function runClaimsBench(
       // CPU_WINDOWS windows (one patient each); the figure is the median window.
       const filingEndorsers = [hospital, regulator].map((org) => world.chaincodePid(org));
       const adjudicationEndorsers = [insurer, regulator].map((org) => world.chaincodePid(org));
+      // The unit again, before each of this k's windows, and this k's figures divide by it: the
+      // machine's speed drifts within a run (every figure of one run rose 15 % for minutes), and a
+      // ratio should divide work measured at the same time.
+      const unitOfK = { ms: 0, count: 0 };
       const cpuPerEndorser = async <T>(
         endorsers: readonly number[],
         count: number,
         run: () => Promise<T>,
       ): Promise<{ ms: number; value: T }> => {
+        unitOfK.ms += await modPowCpuMs(UNIT_SAMPLES_PER_WINDOW);
+        unitOfK.count += UNIT_SAMPLES_PER_WINDOW;
         const before = await Promise.all(endorsers.map((pid) => cpuMs(pid)));
         const value = await run();
         const after = await Promise.all(endorsers.map((pid) => cpuMs(pid)));
@@ -398,6 +416,7 @@ export async function runClaimsBench(
           }
         },
       );
+      const unitOfKMs = unitOfK.ms / unitOfK.count;
 
       log(`k=${k}: end-to-end file → automatic adjudication → paid, ${options.concurrency} in flight`);
       await adjudicator.start();
@@ -421,14 +440,14 @@ export async function runClaimsBench(
           ratioToNoopCeiling: Math.round((endToEnd.perSecond / ceiling.perSecond) * 1000) / 1000,
         },
         fileClaimCpuMsPerEndorser: Math.round(fileClaimCpuMsPerEndorser * 10) / 10,
-        fileClaimUnits: Math.round((fileClaimCpuMsPerEndorser / modPowUnitMs) * 100) / 100,
+        modPowUnitMs: Math.round(unitOfKMs * 100) / 100,
+        fileClaimUnits: Math.round((fileClaimCpuMsPerEndorser / unitOfKMs) * 100) / 100,
         fileClaimCpuMsWindows: fileClaimWindows.map((ms) => Math.round(ms * 10) / 10),
         adjudicateCpuMsPerEndorser: Math.round(adjudicateCpuMsPerEndorser * 10) / 10,
-        adjudicateUnits: Math.round((adjudicateCpuMsPerEndorser / modPowUnitMs) * 100) / 100,
+        adjudicateUnits: Math.round((adjudicateCpuMsPerEndorser / unitOfKMs) * 100) / 100,
         adjudicateCpuMsWindows: adjudicateWindows.map((ms) => Math.round(ms * 10) / 10),
         adjudicateBatchCpuMsPerClaim: Math.round(adjudicateBatchCpuMsPerEndorser * 10) / 10,
-        adjudicateBatchUnitsPerClaim:
-          Math.round((adjudicateBatchCpuMsPerEndorser / modPowUnitMs) * 100) / 100,
+        adjudicateBatchUnitsPerClaim: Math.round((adjudicateBatchCpuMsPerEndorser / unitOfKMs) * 100) / 100,
         batchSize: BATCH_SIZE,
         cpuSamples: options.claimsPerCpuSample,
       });
