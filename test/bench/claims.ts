@@ -98,6 +98,19 @@ async function cpuMs(pid: number, tid?: number): Promise<number> {
   return (ticks * 1000) / CLOCK_TICKS_PER_SECOND;
 }
 
+/** Runs `run` and returns its value with the CPU the endorsers' processes spent, per endorser per transaction. */
+async function cpuPerEndorser<T>(
+  endorsers: readonly number[],
+  transactions: number,
+  run: () => Promise<T>,
+): Promise<{ ms: number; value: T }> {
+  const before = await Promise.all(endorsers.map((pid) => cpuMs(pid)));
+  const value = await run();
+  const after = await Promise.all(endorsers.map((pid) => cpuMs(pid)));
+  const spent = after.reduce((sum, v, i) => sum + v - (before[i] ?? 0), 0);
+  return { ms: spent / endorsers.length / transactions, value };
+}
+
 class ClaimsWorld {
   private readonly connections: GatewayConnection[] = [];
   hospital: OrgTopology;
@@ -208,17 +221,19 @@ export async function runClaimsBench(
 
     const noop = noopSubmitter(runtime);
     const ceiling = await closedLoop(noop.submit, options.ceilingConcurrency, options.durationMs);
+    // Chaincode server pids: FileClaim and the no-op Ping are endorsed by the hospital and the
+    // regulator, adjudications by the insurer and the regulator.
+    const filingEndorsers = [hospital, regulator].map((org) => world.chaincodePid(org));
+    const adjudicationEndorsers = [insurer, regulator].map((org) => world.chaincodePid(org));
     // The fixed cost of any transaction in a Node chaincode server (shim, gRPC, contract routing),
-    // measured on the same endorsers after the ceiling run warmed them: a no-op Ping (hospital peer
-    // submits; regulator co-endorses).
-    const noopEndorsers = [hospital, regulator].map((org) => world.chaincodePid(org));
-    const noopBefore = await Promise.all(noopEndorsers.map((pid) => cpuMs(pid)));
-    for (let i = 0; i < options.claimsPerCpuSample; i++) await noop.submit();
-    const noopAfter = await Promise.all(noopEndorsers.map((pid) => cpuMs(pid)));
-    const noopCpuMsPerEndorser =
-      noopAfter.reduce((sum, v, i) => sum + v - (noopBefore[i] ?? 0), 0) /
-      noopEndorsers.length /
-      options.claimsPerCpuSample;
+    // measured on the filing endorsers after the ceiling run warmed them.
+    const { ms: noopCpuMsPerEndorser } = await cpuPerEndorser(
+      filingEndorsers,
+      options.claimsPerCpuSample,
+      async () => {
+        for (let i = 0; i < options.claimsPerCpuSample; i++) await noop.submit();
+      },
+    );
     noop.close();
     log(
       `no-op ceiling ${ceiling.perSecond} tx/s; modPow unit ${modPowUnitMs.toFixed(2)} ms CPU (median wall ${modPowWallMedianMs.toFixed(2)} ms); no-op chaincode CPU ${noopCpuMsPerEndorser.toFixed(1)} ms`,
@@ -360,31 +375,25 @@ export async function runClaimsBench(
     for (const k of [8, 16, 32]) {
       const fileOne = await prepareProduct(k, `k${k}`);
 
-      // CPU per endorser: filing with the adjudicator stopped, then adjudication alone, in
-      // CPU_WINDOWS windows (one patient each); the figure is the median window.
-      const filingEndorsers = [hospital, regulator].map((org) => world.chaincodePid(org));
-      const adjudicationEndorsers = [insurer, regulator].map((org) => world.chaincodePid(org));
-      // The unit again, before each of this k's windows, and this k's figures divide by it: the
-      // machine's speed drifts within a run (every figure of one run rose 15 % for minutes), and a
-      // ratio should divide work measured at the same time.
+      // A CPU window, with the unit measured again before it: this k's figures divide by the unit
+      // of its own windows, as the machine's speed drifts within a run (every figure of one run
+      // rose 15 % for minutes) and a ratio should divide work measured at the same time.
       const unitOfK = { ms: 0, count: 0 };
-      const cpuPerEndorser = async <T>(
+      const cpuWindow = async <T>(
         endorsers: readonly number[],
-        count: number,
+        transactions: number,
         run: () => Promise<T>,
       ): Promise<{ ms: number; value: T }> => {
         unitOfK.ms += await modPowCpuMs(UNIT_SAMPLES_PER_WINDOW);
         unitOfK.count += UNIT_SAMPLES_PER_WINDOW;
-        const before = await Promise.all(endorsers.map((pid) => cpuMs(pid)));
-        const value = await run();
-        const after = await Promise.all(endorsers.map((pid) => cpuMs(pid)));
-        const spent = after.reduce((sum, v, i) => sum + v - (before[i] ?? 0), 0);
-        return { ms: spent / endorsers.length / count, value };
+        return cpuPerEndorser(endorsers, transactions, run);
       };
+      // CPU per endorser: filing with the adjudicator stopped, then adjudication alone, in
+      // CPU_WINDOWS windows (one patient each); the figure is the median window.
       const fileClaimWindows: number[] = [];
       const adjudicateWindows: number[] = [];
       for (let window = 0; window < CPU_WINDOWS; window++) {
-        const filed = await cpuPerEndorser(filingEndorsers, options.claimsPerCpuSample, async () => {
+        const filed = await cpuWindow(filingEndorsers, options.claimsPerCpuSample, async () => {
           const ids: string[] = [];
           for (let i = 0; i < options.claimsPerCpuSample; i++)
             ids.push(await fileOne(window % options.concurrency));
@@ -392,7 +401,7 @@ export async function runClaimsBench(
         });
         fileClaimWindows.push(filed.ms);
         const proofs = await proofsOf(filed.value);
-        const adjudicated = await cpuPerEndorser(adjudicationEndorsers, proofs.length, () =>
+        const adjudicated = await cpuWindow(adjudicationEndorsers, proofs.length, () =>
           adjudicateOneByOne(proofs),
         );
         adjudicateWindows.push(adjudicated.ms);
@@ -404,7 +413,7 @@ export async function runClaimsBench(
       for (let i = 0; i < options.claimsPerCpuSample; i++)
         batchIds.push(await fileOne(CPU_WINDOWS % options.concurrency));
       const batchProofs = await proofsOf(batchIds);
-      const { ms: adjudicateBatchCpuMsPerEndorser } = await cpuPerEndorser(
+      const { ms: adjudicateBatchCpuMsPerEndorser } = await cpuWindow(
         adjudicationEndorsers,
         batchProofs.length,
         async () => {

@@ -3,12 +3,16 @@
 // header of every call made as an enrolled identity (register, reenroll, revoke, gencrl).
 // @peculiar/x509 resolves its services through tsyringe, which needs the reflect polyfill loaded first.
 import 'reflect-metadata';
-import { sign as nodeSign, type webcrypto } from 'node:crypto';
+import { sign as nodeSign } from 'node:crypto';
 import { Pkcs10CertificateRequestGenerator, X509Crl, type JsonName } from '@peculiar/x509';
 import { lowSCrypto, normaliseP256SignatureToLowS } from '../pki/low-s';
-import { exportPkcs8Pem, generateP256KeyPair, importP256KeyPair, pemWithTrailingNewline } from '../pki/x509';
-
-const ECDSA_SHA256: webcrypto.EcdsaParams = { name: 'ECDSA', hash: 'SHA-256' };
+import {
+  ECDSA_SHA256,
+  exportPkcs8Pem,
+  generateP256KeyPair,
+  importP256KeyPair,
+  pemWithTrailingNewline,
+} from '../pki/x509';
 
 export interface CsrSubject {
   /** Must equal the enrollment ID: fabric-ca refuses any other CN. */

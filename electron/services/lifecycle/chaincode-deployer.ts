@@ -40,8 +40,9 @@ const CHAINCODE_SERVER_NODE_FLAGS = ['--min-semi-space-size=16'];
  * Environment of every chaincode server. fabric-shim logs at info unless told otherwise, and at
  * info it formats and writes a line for every transaction ("Calling chaincode Invoke()
  * succeeded"). Fabric's own default for the shim logger is warning (core.yaml
- * chaincode.logging.shim), as the peers here run gossip and msp at WARNING: failures and warnings
- * are still logged.
+ * chaincode.logging.shim), as the peers here run gossip and msp at WARNING; failures and warnings
+ * are still logged. The Node shim has one level for its own loggers and for those it hands the
+ * contracts (ctx.logging), so a contract's info lines go too: ours log nothing at info.
  */
 const CHAINCODE_SERVER_ENV: NodeJS.ProcessEnv = { CORE_CHAINCODE_LOGGING_LEVEL: 'WARNING' };
 

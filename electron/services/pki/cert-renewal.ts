@@ -21,6 +21,7 @@ import { lowSCrypto } from './low-s';
 import { MSP_FILES, writeLocalMsp, writeTlsDir } from './msp';
 import { caKeyName, orgLayout, tlsCaKeyName } from './org-material';
 import {
+  ECDSA_SHA256,
   exportPkcs8Pem,
   generateP256KeyPair,
   importP256PublicKey,
@@ -73,7 +74,6 @@ export class RenewalError extends Error {
   override name = 'RenewalError';
 }
 
-const ECDSA_SHA256: webcrypto.EcdsaParams = { name: 'ECDSA', hash: 'SHA-256' };
 const DAY_MS = 24 * 60 * 60 * 1000;
 const CLOCK_SKEW_MS = 5 * 60 * 1000;
 const REPLACED_EXTENSIONS = new Set([

@@ -96,7 +96,8 @@ export class PkiError extends Error {
 export const FABRIC_ATTRS_OID = '1.2.3.4.5.6.7.8.1';
 
 const EC_P256: webcrypto.EcKeyGenParams = { name: 'ECDSA', namedCurve: 'P-256' };
-const ECDSA_SHA256: webcrypto.EcdsaParams = { name: 'ECDSA', hash: 'SHA-256' };
+/** The signature algorithm of every certificate, CSR and CRL Fabric accepts from us. */
+export const ECDSA_SHA256: webcrypto.EcdsaParams = { name: 'ECDSA', hash: 'SHA-256' };
 const DAY_MS = 24 * 60 * 60 * 1000;
 // Backdated like cryptogen so a freshly issued certificate is valid on hosts whose clocks lag a little.
 const CLOCK_SKEW_MS = 5 * 60 * 1000;
