@@ -8,8 +8,10 @@ import {
   INSURER_2,
   item,
   POLICY_ID,
+  productArguments,
   UNCOVERED_CODE,
 } from './support/claims-network';
+import { FakeTransaction } from './support/fake-fabric';
 import { HOSPITAL, HOSPITAL_2, ids, INSURER, OTHER_PATIENT, parseArray, PATIENT } from './support/network';
 
 function adjudicationOf(claim: Record<string, unknown>): Record<string, unknown> {
@@ -691,6 +693,144 @@ describe('Claims: held claims, settlement and the fund ledger', () => {
     assert.equal(
       paidToHospitals,
       benefits.reduce((a, b) => a + b, 0n),
+    );
+  });
+});
+
+describe('Claims: terms copied at filing, and records written by earlier versions', () => {
+  const claimKey = '\u0000medfabric.claim\u0000claim-1\u0000';
+
+  /** The state keys a transaction reads through getState while `run` runs. */
+  async function keysReadBy(run: () => Promise<unknown>): Promise<string[]> {
+    const read: string[] = [];
+    const { getState } = FakeTransaction.prototype;
+    FakeTransaction.prototype.getState = function (this: FakeTransaction, key: string) {
+      read.push(key.split('\u0000').filter(Boolean)[0] ?? key);
+      return getState.call(this, key);
+    };
+    try {
+      await run();
+    } finally {
+      FakeTransaction.prototype.getState = getState;
+    }
+    return read;
+  }
+
+  async function filedNetwork(): Promise<ClaimsNetwork> {
+    const network = await ClaimsNetwork.withInsurance({ deductible: '1000', coinsuranceBps: '2000' });
+    await network.record(ids.doctor);
+    await network.fileClaim('claim-1', { items: [item({ unitPrice: '12000' })] });
+    return network;
+  }
+
+  async function adjudicateReading(
+    network: ClaimsNetwork,
+  ): Promise<{ claim: Record<string, unknown>; read: string[] }> {
+    const proof = await network.proofFor('claim-1');
+    let claim: Record<string, unknown> = {};
+    const read = await keysReadBy(async () => {
+      claim = await network.submitJson(ids.insurerAdjuster, (ctx) =>
+        network.claims.AdjudicateClaim(ctx, 'claim-1', proof.m.toString(), proof.rho.toString()),
+      );
+    });
+    return { claim, read };
+  }
+
+  it('FileClaim copies the key’s n, the policy period and the product terms; AdjudicateClaim reads none of those records', async () => {
+    const network = await filedNetwork();
+    const filed = await network.getClaim('claim-1');
+    assert.deepEqual(filed.terms, {
+      claimKeyModulus: network.n.toString(),
+      policyPeriodStart: '2025-01-01',
+      policyPeriodEnd: '2025-12-31',
+      deductible: '1000',
+      coinsuranceBps: 2000,
+      annualLimit: productArguments().annualLimit,
+    });
+    const { claim, read } = await adjudicateReading(network);
+    assert.equal(claim.status, 'paid');
+    // (12000 − 1000 deductible) × 80 %.
+    assert.equal(adjudicationOf(claim).totalBenefit, '8800');
+    assert.deepEqual(read, [
+      'medfabric.member',
+      'medfabric.claim',
+      'medfabric.benefit.usage',
+      'medfabric.fund.account',
+      'medfabric.fund.account',
+    ]);
+  });
+
+  it('adjudicates a claim filed without terms from the key, policy and product, with the same outcome', async () => {
+    const current = await filedNetwork();
+    const legacy = await filedNetwork();
+    const stored = JSON.parse((legacy.ledger.state.get(claimKey) as Buffer).toString('utf8')) as Record<
+      string,
+      unknown
+    >;
+    delete stored.terms;
+    legacy.ledger.state.set(claimKey, Buffer.from(JSON.stringify(stored)));
+    assert.equal((await legacy.getClaim('claim-1')).terms, null);
+
+    const fromTerms = await adjudicateReading(current);
+    const fromRecords = await adjudicateReading(legacy);
+    // The extra GetClaim above moved the legacy network's clock and transaction ids on.
+    const decisionOf = (claim: Record<string, unknown>): Record<string, unknown> =>
+      Object.fromEntries(
+        Object.entries(adjudicationOf(claim)).filter(
+          ([field]) => field !== 'adjudicatedAt' && field !== 'txId',
+        ),
+      );
+    assert.deepEqual(decisionOf(fromRecords.claim), decisionOf(fromTerms.claim));
+    assert.equal(decisionOf(fromTerms.claim).totalBenefit, '8800');
+    assert.equal(fromRecords.claim.status, 'paid');
+    assert.deepEqual(
+      fromRecords.read.filter((type) => !fromTerms.read.includes(type)),
+      ['medfabric.claimkey', 'medfabric.policy', 'medfabric.product'],
+    );
+    assert.equal(await legacy.balance(HOSPITAL), 8_800n);
+  });
+
+  it('lists journal entries stored under their accounts together with entries of the earlier layout', async () => {
+    const network = await filedNetwork();
+    await network.adjudicate('claim-1');
+    // An entry as earlier versions posted it: the body under medfabric.fund.entry, a 0x00 marker per account.
+    const postedAt = '2025-02-01T10:00:00.000Z';
+    const entryId = 'legacy-tx:1';
+    const legacyEntry = {
+      amount: '500',
+      claimId: null,
+      creditAccount: INSURER,
+      debitAccount: HOSPITAL,
+      entryId,
+      kind: 'settlement',
+      postedAt,
+      postedBy: 'x509::legacy',
+      txId: 'legacy-tx',
+    };
+    network.ledger.state.set(
+      `\u0000medfabric.fund.entry\u0000${postedAt}\u0000${entryId}\u0000`,
+      Buffer.from(JSON.stringify(legacyEntry)),
+    );
+    network.ledger.state.set(
+      `\u0000medfabric.fund.entryByAccount\u0000${HOSPITAL}\u0000${postedAt}\u0000${entryId}\u0000`,
+      Buffer.from([0]),
+    );
+    const ledger = (await network.evaluate(ids.hospitalAdmin, (ctx) =>
+      network.claims.GetFundLedger(ctx, HOSPITAL),
+    )) as Record<string, unknown>;
+    const entries = parseArray(ledger.entries);
+    assert.deepEqual(
+      entries.map((entry) => [entry.entryId === entryId ? 'legacy' : 'current', entry.amount, entry.claimId]),
+      [
+        ['legacy', '500', null],
+        ['current', '8800', 'claim-1'],
+      ],
+    );
+    // A marker whose body is missing is reported, not skipped.
+    network.ledger.state.delete(`\u0000medfabric.fund.entry\u0000${postedAt}\u0000${entryId}\u0000`);
+    await assert.rejects(
+      network.evaluate(ids.hospitalAdmin, (ctx) => network.claims.GetFundLedger(ctx, HOSPITAL)),
+      /Journal entry legacy-tx:1 of account HospitalMSP has no stored body/,
     );
   });
 });

@@ -1,10 +1,11 @@
 import { Context, Contract, Info, Returns, Transaction } from 'fabric-contract-api';
 import { stableStringify } from '../lib/canonical-json';
-import { adjudicateItems, policyYearsOf } from '../lib/adjudication';
+import { adjudicateItems, coverageOf, modulusOfTerms, policyYearsOf } from '../lib/adjudication';
 import { AdjudicationSession } from '../lib/adjudication-session';
 import {
   checkDecryption,
   checkDecryptionBatch,
+  checkFiledClaimDecryption,
   computeClaimCiphertext,
   parseDecimalBigInt,
   validateBlind,
@@ -63,6 +64,7 @@ import {
   Claim,
   ClaimAdjudication,
   ClaimItem,
+  ClaimTerms,
   CLAIM_STATUSES,
   DecryptionProofRecord,
   HoldDecision,
@@ -193,6 +195,7 @@ export class ClaimsContract extends Contract {
       items: claimItems,
       totalSubmitted: fromMinor(claimItems.reduce((sum, item) => sum + toMinor(item.net), 0n)),
       encryptedEligibility: e.toString(10),
+      terms: ClaimTerms.of(key, policy, product),
       status: held ? 'held' : 'filed',
       alertIds: alerts.map((alert) => alert.alertId),
       filedAt: now,
@@ -233,12 +236,16 @@ export class ClaimsContract extends Contract {
     const caller = await authenticateMember(ctx);
     const session = new AdjudicationSession(ctx, caller, txTimestamp(ctx));
     const claim = await requireAdjudicableClaim(ctx, caller, id);
-    const key = await session.claimKey(claim.insurerMspId, claim.claimKeyId);
-    const verdict = checkDecryption(modulusOf(key), BigInt(claim.encryptedEligibility), proof);
+    const terms = await session.termsOf(claim);
+    const verdict = checkFiledClaimDecryption(
+      modulusOfTerms(terms),
+      BigInt(claim.encryptedEligibility),
+      proof,
+    );
     if (!verdict.valid) {
       throw new InvalidInputError(`decryption proof rejected for claim ${id}: ${verdict.reason}`);
     }
-    const decision = await decideVerifiedClaim(ctx, session, claim, proof, 0);
+    const decision = await decideVerifiedClaim(ctx, session, claim, terms, proof, 0);
     await session.flush();
     await recordDecision(ctx, decision);
     emitClaimEvent(ctx, decision.event, decision.eventBody);
@@ -260,7 +267,12 @@ export class ClaimsContract extends Contract {
     const caller = await authenticateMember(ctx);
     const session = new AdjudicationSession(ctx, caller, txTimestamp(ctx));
     const claims: Claim[] = [];
-    for (const entry of entries) claims.push(await requireAdjudicableClaim(ctx, caller, entry.claimId));
+    const terms: ClaimTerms[] = [];
+    for (const entry of entries) {
+      const claim = await requireAdjudicableClaim(ctx, caller, entry.claimId);
+      claims.push(claim);
+      terms.push(await session.termsOf(claim));
+    }
 
     // One batch verification per claim key (an insurer may have rotated keys between claims).
     const byKey = new Map<string, number[]>();
@@ -269,8 +281,7 @@ export class ClaimsContract extends Contract {
       byKey.set(group, [...(byKey.get(group) ?? []), index]);
     });
     for (const indexes of byKey.values()) {
-      const first = claims[indexes[0] as number] as Claim;
-      const n = modulusOf(await session.claimKey(first.insurerMspId, first.claimKeyId));
+      const n = modulusOfTerms(terms[indexes[0] as number] as ClaimTerms);
       const group = indexes.map((index) => ({
         e: BigInt((claims[index] as Claim).encryptedEligibility),
         proof: (entries[index] as AdjudicationBatchEntry).proof,
@@ -290,6 +301,7 @@ export class ClaimsContract extends Contract {
           ctx,
           session,
           claim,
+          terms[index] as ClaimTerms,
           (entries[index] as AdjudicationBatchEntry).proof,
           index,
         ),
@@ -582,18 +594,18 @@ async function decideVerifiedClaim(
   ctx: Context,
   session: AdjudicationSession,
   claim: Claim,
+  terms: ClaimTerms,
   proof: DecryptionProof,
   index: number,
 ): Promise<ClaimDecision> {
   const covered = proof.m === 0n;
   const now = session.now;
-  const policy = await session.policy(claim.policyId);
-  const product = await session.product(claim.productId);
+  const coverage = coverageOf(claim, terms);
   const usage = covered
-    ? await session.usageFor(policy, policyYearsOf(policy, claim.items))
+    ? await session.usageFor(coverage, policyYearsOf(coverage, claim.items))
     : new Map<number, BenefitUsage>();
-  const result = adjudicateItems({ covered, items: claim.items, policy, product, usage, now });
-  session.recordUsage(policy, result.usage);
+  const result = adjudicateItems({ covered, items: claim.items, terms: coverage, usage, now });
+  session.recordUsage(coverage, result.usage);
   const adjudication = new ClaimAdjudication({
     covered,
     outcome: result.outcome,

@@ -1,7 +1,7 @@
 import type { Context } from 'fabric-contract-api';
-import type { Claim } from '../models/claim';
-import { ClaimSettlement } from '../models/claim';
-import type { BenefitUsage, ClaimKey, FundAccount, Policy, Product } from '../models/insurance';
+import { ClaimSettlement, ClaimTerms, type Claim } from '../models/claim';
+import type { BenefitUsage, FundAccount } from '../models/insurance';
+import type { CoverageTerms } from './adjudication';
 import { fundAccountKey, journalEntry, memberAccountId, readFundAccount } from './fund-ledger';
 import {
   benefitUsageKey,
@@ -21,9 +21,7 @@ import { fromMinor, toMinor } from './money';
  * memory, and written once by flush().
  */
 export class AdjudicationSession {
-  private readonly policies = new Map<string, Promise<Policy>>();
-  private readonly products = new Map<string, Promise<Product>>();
-  private readonly keys = new Map<string, Promise<ClaimKey>>();
+  private readonly recordTerms = new Map<string, Promise<ClaimTerms>>();
   private readonly usages = new Map<string, BenefitUsage>();
   private readonly accounts = new Map<string, FundAccount>();
   private readonly dirtyUsage = new Set<string>();
@@ -36,28 +34,29 @@ export class AdjudicationSession {
     readonly now: string,
   ) {}
 
-  policy(policyId: string): Promise<Policy> {
-    return cached(this.policies, policyId, () => requirePolicy(this.ctx, policyId));
-  }
-
-  product(productId: string): Promise<Product> {
-    return cached(this.products, productId, () => requireProduct(this.ctx, productId));
-  }
-
-  claimKey(insurerMspId: string, keyId: string): Promise<ClaimKey> {
-    return cached(this.keys, `${insurerMspId}\u0000${keyId}`, () =>
-      requireClaimKey(this.ctx, insurerMspId, keyId),
-    );
+  /**
+   * The terms a claim is adjudicated under: its own copy, or for a claim filed before claims carried
+   * one, the same fields read from its key, policy and product (once per session each).
+   */
+  termsOf(claim: Claim): Promise<ClaimTerms> {
+    if (claim.terms !== null) return Promise.resolve(claim.terms);
+    const records = [claim.insurerMspId, claim.claimKeyId, claim.policyId, claim.productId];
+    return cached(this.recordTerms, records.join('\u0000'), async () => {
+      const key = await requireClaimKey(this.ctx, claim.insurerMspId, claim.claimKeyId);
+      const policy = await requirePolicy(this.ctx, claim.policyId);
+      const product = await requireProduct(this.ctx, claim.productId);
+      return ClaimTerms.of(key, policy, product);
+    });
   }
 
   /** The usage of every policy year the claim touches, as earlier claims of this session left it. */
-  async usageFor(policy: Policy, years: readonly number[]): Promise<Map<number, BenefitUsage>> {
+  async usageFor(terms: CoverageTerms, years: readonly number[]): Promise<Map<number, BenefitUsage>> {
     const usage = new Map<number, BenefitUsage>();
     for (const year of years) {
-      const key = benefitUsageKey(this.ctx, policy.policyId, policy.patientPseudonym, year);
+      const key = benefitUsageKey(this.ctx, terms.policyId, terms.patientPseudonym, year);
       let current = this.usages.get(key);
       if (current === undefined) {
-        current = await readBenefitUsage(this.ctx, policy, year, this.now);
+        current = await readBenefitUsage(this.ctx, terms, year, this.now);
         this.usages.set(key, current);
       }
       usage.set(year, current);
@@ -65,9 +64,9 @@ export class AdjudicationSession {
     return usage;
   }
 
-  recordUsage(policy: Policy, updated: readonly BenefitUsage[]): void {
+  recordUsage(terms: CoverageTerms, updated: readonly BenefitUsage[]): void {
     for (const usage of updated) {
-      const key = benefitUsageKey(this.ctx, policy.policyId, policy.patientPseudonym, usage.policyYear);
+      const key = benefitUsageKey(this.ctx, terms.policyId, terms.patientPseudonym, usage.policyYear);
       this.usages.set(key, usage);
       this.dirtyUsage.add(key);
     }

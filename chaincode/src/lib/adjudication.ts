@@ -1,6 +1,40 @@
 import { ItemAdjudication, type ClaimItem, type ClaimOutcome, type ReasonCode } from '../models/claim';
-import { BenefitUsage, type Policy, type Product } from '../models/insurance';
+import type { ClaimTerms } from '../models/claim';
+import { BenefitUsage } from '../models/insurance';
+import { parseDecimalBigInt } from './claim-crypto';
 import { fromMinor, maxBig, minBig, policyYearOf, toMinor } from './money';
+
+/** What adjudication needs of a claim's policy and product: the claim's copy, or the records themselves. */
+export interface CoverageTerms {
+  policyId: string;
+  patientPseudonym: string;
+  periodStart: string;
+  periodEnd: string;
+  deductible: string;
+  coinsuranceBps: number;
+  annualLimit: string;
+}
+
+/** The coverage terms of a claim that carries its own copy of them. */
+export function coverageOf(
+  claim: { policyId: string; patientPseudonym: string },
+  terms: ClaimTerms,
+): CoverageTerms {
+  return {
+    policyId: claim.policyId,
+    patientPseudonym: claim.patientPseudonym,
+    periodStart: terms.policyPeriodStart,
+    periodEnd: terms.policyPeriodEnd,
+    deductible: terms.deductible,
+    coinsuranceBps: terms.coinsuranceBps,
+    annualLimit: terms.annualLimit,
+  };
+}
+
+/** The modulus n a claim's e is encrypted under, from its terms. */
+export function modulusOfTerms(terms: ClaimTerms): bigint {
+  return parseDecimalBigInt(terms.claimKeyModulus, 'claim.terms.claimKeyModulus');
+}
 
 /**
  * Per-item adjudication (ClaimResponse.item.adjudication) from the verified coverage bit, the policy
@@ -30,25 +64,24 @@ const REASON_PRECEDENCE: readonly ReasonCode[] = [
 ];
 const BASIS_POINTS = 10_000n;
 
-export function policyYearsOf(policy: Policy, items: readonly ClaimItem[]): number[] {
+export function policyYearsOf(terms: CoverageTerms, items: readonly ClaimItem[]): number[] {
   const years = items
-    .filter((item) => item.serviceDate >= policy.periodStart && item.serviceDate <= policy.periodEnd)
-    .map((item) => policyYearOf(policy.periodStart, item.serviceDate));
+    .filter((item) => item.serviceDate >= terms.periodStart && item.serviceDate <= terms.periodEnd)
+    .map((item) => policyYearOf(terms.periodStart, item.serviceDate));
   return [...new Set(years)].sort((left, right) => left - right);
 }
 
 export function adjudicateItems(input: {
   covered: boolean;
   items: readonly ClaimItem[];
-  policy: Policy;
-  product: Product;
+  terms: CoverageTerms;
   usage: ReadonlyMap<number, BenefitUsage>;
   now: string;
 }): AdjudicationResult {
-  const { policy, product } = input;
-  const deductible = toMinor(product.deductible);
-  const annualLimit = toMinor(product.annualLimit);
-  const patientShare = BigInt(product.coinsuranceBps);
+  const { terms } = input;
+  const deductible = toMinor(terms.deductible);
+  const annualLimit = toMinor(terms.annualLimit);
+  const patientShare = BigInt(terms.coinsuranceBps);
   const usage = new Map<number, { deductibleMet: bigint; benefitUsed: bigint; claims: number }>();
   const zero = { submitted: 0n, eligible: 0n, deductible: 0n, copay: 0n, overLimit: 0n, benefit: 0n };
   const totals = { ...zero };
@@ -56,8 +89,8 @@ export function adjudicateItems(input: {
 
   for (const item of [...input.items].sort((left, right) => left.sequence - right.sequence)) {
     const submitted = toMinor(item.net);
-    const inPeriod = item.serviceDate >= policy.periodStart && item.serviceDate <= policy.periodEnd;
-    const policyYear = inPeriod ? policyYearOf(policy.periodStart, item.serviceDate) : -1;
+    const inPeriod = item.serviceDate >= terms.periodStart && item.serviceDate <= terms.periodEnd;
+    const policyYear = inPeriod ? policyYearOf(terms.periodStart, item.serviceDate) : -1;
     const amounts = { ...zero, submitted };
     let reasonCode: ReasonCode | null = null;
     if (!input.covered) {
@@ -124,8 +157,8 @@ export function adjudicateItems(input: {
       .map(
         ([policyYear, year]) =>
           new BenefitUsage({
-            policyId: policy.policyId,
-            patientPseudonym: policy.patientPseudonym,
+            policyId: terms.policyId,
+            patientPseudonym: terms.patientPseudonym,
             policyYear,
             deductibleMet: fromMinor(year.deductibleMet),
             benefitUsed: fromMinor(year.benefitUsed),

@@ -1,7 +1,15 @@
 import type { Context } from 'fabric-contract-api';
 import { FundAccount, FundEntry, type FundAccountKind, type FundEntryKind } from '../models/insurance';
+import { StateConflictError } from './errors';
 import { INSURANCE_KEY_TYPES as K } from './insurance-keys';
-import { compositeKey, readState, scanByPartialKey, writeIndexEntry, writeState } from './ledger';
+import {
+  compositeKey,
+  isIndexEntry,
+  parseStoredValue,
+  readState,
+  scanByPartialKey,
+  writeState,
+} from './ledger';
 import { fromMinor, toMinor } from './money';
 
 /**
@@ -65,7 +73,7 @@ export async function postEntry(
 }
 
 /**
- * Writes one journal entry and its per-account index entries, and returns the two accounts with
+ * Writes one journal entry under each of its two accounts, and returns the two accounts with
  * their new balances WITHOUT writing them: a transaction that posts several entries to one account
  * carries the returned accounts into its next posting and writes each account once at the end.
  */
@@ -98,28 +106,35 @@ export async function journalEntry(
     entryCount: posting.credit.entryCount + 1,
     updatedAt: posting.now,
   });
-  await writeState(ctx, compositeKey(ctx, K.fundEntry, [entry.postedAt, entry.entryId]), entry);
+  // One copy per account: listing an account's entries is one range scan, and posting costs two
+  // writes rather than an entry plus two index entries.
   for (const account of [debit, credit]) {
-    await writeIndexEntry(
+    await writeState(
       ctx,
       compositeKey(ctx, K.fundEntryByAccount, [account.accountId, entry.postedAt, entry.entryId]),
+      entry,
     );
   }
   return { entry, debit, credit };
 }
 
-/** The journal entries that touch one account, oldest first. */
+/**
+ * The journal entries that touch one account, oldest first. Entries posted before entries were
+ * stored under their accounts hold an index marker there, and their body under `medfabric.fund.entry`.
+ */
 export async function listEntriesOfAccount(ctx: Context, accountId: string): Promise<FundEntry[]> {
   const entries: FundEntry[] = [];
-  for (const { attributes } of await scanByPartialKey(ctx, K.fundEntryByAccount, [accountId])) {
-    const [, postedAt, entryId] = attributes;
-    if (postedAt === undefined || entryId === undefined) {
+  for (const { attributes, value } of await scanByPartialKey(ctx, K.fundEntryByAccount, [accountId])) {
+    if (!isIndexEntry(value)) {
+      entries.push(FundEntry.decode(parseStoredValue(value, K.fundEntryByAccount)));
       continue;
     }
+    const [, postedAt = '', entryId = ''] = attributes;
     const stored = await readState(ctx, compositeKey(ctx, K.fundEntry, [postedAt, entryId]));
-    if (stored !== undefined) {
-      entries.push(FundEntry.decode(stored));
+    if (stored === undefined) {
+      throw new StateConflictError(`Journal entry ${entryId} of account ${accountId} has no stored body`);
     }
+    entries.push(FundEntry.decode(stored));
   }
   return entries;
 }

@@ -87,7 +87,7 @@ export async function requirePolicy(ctx: Context, policyId: string): Promise<Pol
 /** What one patient has used of a policy in one policy year (zero usage when nothing is stored). */
 export async function readBenefitUsage(
   ctx: Context,
-  policy: Policy,
+  policy: Pick<Policy, 'policyId' | 'patientPseudonym'>,
   policyYear: number,
   now: string,
 ): Promise<BenefitUsage> {

@@ -44,6 +44,11 @@ export async function writeIndexEntry(ctx: Context, key: string): Promise<void> 
   await ctx.stub.putState(key, INDEX_MARKER);
 }
 
+/** True for the value writeIndexEntry stores. */
+export function isIndexEntry(value: Uint8Array): boolean {
+  return value.length === INDEX_MARKER.length && value[0] === INDEX_MARKER[0];
+}
+
 export async function stateExists(ctx: Context, key: string): Promise<boolean> {
   return (await ctx.stub.getState(key)).length > 0;
 }
@@ -77,6 +82,11 @@ export async function readAllByPartialKey(
 ): Promise<unknown[]> {
   const entries = await scanByPartialKey(ctx, objectType, attributes);
   return entries.map((entry) => parseStored(entry.value, objectType));
+}
+
+/** A value from scanByPartialKey, decoded as readState would (`label` names it in errors). */
+export function parseStoredValue(value: Uint8Array, label: string): unknown {
+  return parseStored(value, label);
 }
 
 export function sha256Hex(bytes: Uint8Array): string {

@@ -15,6 +15,7 @@ import {
   requireText,
   requireTimestamp,
 } from '../lib/validation';
+import { requireBasisPoints, type ClaimKey, type Policy, type Product } from './insurance';
 import { requireServiceCode } from './supervision';
 
 /**
@@ -343,6 +344,68 @@ export class HoldDecision {
   }
 }
 
+/**
+ * The terms a claim is adjudicated under, copied when it is filed from its claim key (n), policy
+ * (period) and product (deductible, coinsurance, annual limit). Those fields never change once
+ * written, so adjudicating from the copy gives the same outcome as reading the three records again,
+ * and spares every adjudication those three reads.
+ */
+@FabricObject()
+export class ClaimTerms {
+  /** The modulus n of the claim key e is encrypted under, decimal. */
+  @Property('claimKeyModulus', 'string') public claimKeyModulus: string;
+  @Property('policyPeriodStart', 'string') public policyPeriodStart: string;
+  @Property('policyPeriodEnd', 'string') public policyPeriodEnd: string;
+  @Property('deductible', 'string') public deductible: string;
+  /** The patient's share after the deductible, in basis points. */
+  @Property('coinsuranceBps', 'number') public coinsuranceBps: number;
+  @Property('annualLimit', 'string') public annualLimit: string;
+
+  constructor(fields: ClaimTerms) {
+    this.claimKeyModulus = fields.claimKeyModulus;
+    this.policyPeriodStart = fields.policyPeriodStart;
+    this.policyPeriodEnd = fields.policyPeriodEnd;
+    this.deductible = fields.deductible;
+    this.coinsuranceBps = fields.coinsuranceBps;
+    this.annualLimit = fields.annualLimit;
+  }
+
+  /** The copy FileClaim stores, from the claim's key, policy and product. */
+  static of(key: ClaimKey, policy: Policy, product: Product): ClaimTerms {
+    return new ClaimTerms({
+      claimKeyModulus: key.n,
+      policyPeriodStart: policy.periodStart,
+      policyPeriodEnd: policy.periodEnd,
+      deductible: product.deductible,
+      coinsuranceBps: product.coinsuranceBps,
+      annualLimit: product.annualLimit,
+    });
+  }
+
+  static decode(value: unknown, field = 'claim.terms'): ClaimTerms {
+    const object = requireObject(value, field, [
+      'claimKeyModulus',
+      'policyPeriodStart',
+      'policyPeriodEnd',
+      'deductible',
+      'coinsuranceBps',
+      'annualLimit',
+    ]);
+    return new ClaimTerms({
+      claimKeyModulus: requireDecimal(
+        object.claimKeyModulus,
+        `${field}.claimKeyModulus`,
+        LIMITS.ciphertextDigits,
+      ),
+      policyPeriodStart: requireDate(object.policyPeriodStart, `${field}.policyPeriodStart`),
+      policyPeriodEnd: requireDate(object.policyPeriodEnd, `${field}.policyPeriodEnd`),
+      deductible: requireAmount(object.deductible, `${field}.deductible`),
+      coinsuranceBps: requireBasisPoints(object.coinsuranceBps, `${field}.coinsuranceBps`),
+      annualLimit: requireAmount(object.annualLimit, `${field}.annualLimit`),
+    });
+  }
+}
+
 /** A claim (FHIR Claim) with its processing state (ClaimResponse, payment) attached. */
 @FabricObject()
 export class Claim {
@@ -358,6 +421,8 @@ export class Claim {
   @Property('totalSubmitted', 'string') public totalSubmitted: string;
   /** e = E(r·P(x)) mod n², decimal (DESIGN §7 step 4). */
   @Property('encryptedEligibility', 'string') public encryptedEligibility: string;
+  /** Null only for claims filed before the terms were copied (adjudication then reads the records). */
+  @Property('terms', 'ClaimTerms') public terms: ClaimTerms | null;
   @Property('status', 'string') public status: ClaimStatus;
   /** Alerts raised when filing, and FUND_SHORT at settlement. */
   @Property('alertIds', 'string[]') public alertIds: string[];
@@ -381,6 +446,7 @@ export class Claim {
     this.items = fields.items;
     this.totalSubmitted = fields.totalSubmitted;
     this.encryptedEligibility = fields.encryptedEligibility;
+    this.terms = fields.terms;
     this.status = fields.status;
     this.alertIds = fields.alertIds;
     this.filedAt = fields.filedAt;
@@ -405,6 +471,7 @@ export class Claim {
       'items',
       'totalSubmitted',
       'encryptedEligibility',
+      'terms',
       'status',
       'alertIds',
       'filedAt',
@@ -433,6 +500,11 @@ export class Claim {
         'claim.encryptedEligibility',
         LIMITS.ciphertextDigits,
       ),
+      // Claims filed before the terms were copied have no member at all.
+      terms:
+        object.terms === undefined
+          ? null
+          : requireNullable(object.terms, (terms) => ClaimTerms.decode(terms)),
       status: requireEnum(object.status, 'claim.status', CLAIM_STATUSES),
       alertIds: requireArray(object.alertIds, 'claim.alertIds', 1024).map((id, index) =>
         requireId(id, `claim.alertIds[${index}]`),

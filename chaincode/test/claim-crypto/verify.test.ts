@@ -9,6 +9,7 @@ import {
   bigintsToDecimal,
   blind,
   checkDecryption,
+  checkFiledClaimDecryption,
   computeClaimCiphertext,
   coveragePolynomial,
   decryptWithProof,
@@ -107,8 +108,35 @@ describe('verifyDecryption', () => {
 
   it('throws on an invalid modulus rather than returning a verdict', () => {
     assert.throws(() => verifyDecryption(n + 1n, e, proof), errCode('INVALID_MODULUS'));
+    assert.throws(() => checkFiledClaimDecryption(n + 1n, e, proof), errCode('INVALID_MODULUS'));
+  });
+
+  it('checkFiledClaimDecryption (an e FileClaim computed): the same verdicts except gcd(e, n)', () => {
+    assert.deepEqual(checkFiledClaimDecryption(n, e, proof), { valid: true });
+    const verdicts: [bigint, DecryptionProof][] = [
+      [e, { m: proof.m + 1n, rho: proof.rho }],
+      [e, { m: n, rho: proof.rho }],
+      [e, { m: proof.m, rho: 0n }],
+      [e, { m: proof.m, rho: proof.rho + n }],
+      [e, { m: proof.m, rho: sk.p }],
+      [n2, proof],
+      [0n, proof],
+    ];
+    for (const [eArg, p] of verdicts) {
+      assert.deepEqual(checkFiledClaimDecryption(n, eArg, p), checkDecryption(n, eArg, p));
+      assert.equal(checkFiledClaimDecryption(n, eArg, p).valid, false);
+    }
+    // The one check it leaves out: a non-unit e is still rejected, by the equation (ρ^n(1+mn) is a unit).
+    const nonUnit = sk.p * 7n;
+    assert.match(invalidReason(checkDecryption(n, nonUnit, proof)), /not coprime/);
+    assert.match(invalidReason(checkFiledClaimDecryption(n, nonUnit, proof)), /does not match/);
   });
 });
+
+function invalidReason(result: ReturnType<typeof checkDecryption>): string {
+  assert.equal(result.valid, false);
+  return result.valid ? '' : result.reason;
+}
 
 describe('blind and ciphertext validation at filing', () => {
   let sk: ClaimPrivateKey;

@@ -30,6 +30,25 @@ export function checkDecryption(n: bigint, e: bigint, proof: DecryptionProof): V
   const n2 = n * n;
   const ranges = checkRanges(n, n2, e, proof);
   if (!ranges.valid) return ranges;
+  return checkProofEquation(n, n2, e, proof);
+}
+
+/**
+ * checkDecryption for an e that the chaincode itself computed when the claim was filed: every
+ * check except gcd(e, n) = 1, which holds by construction. FileClaim accepts only encrypted powers
+ * in Z*_{n²} and a blind r coprime to n, and products and powers of units are units. Skipping that
+ * 2048-bit Euclid saves about 0.16 ms of each adjudication. Never use it for an e from outside.
+ */
+export function checkFiledClaimDecryption(n: bigint, e: bigint, proof: DecryptionProof): VerificationResult {
+  validateModulus(n);
+  const n2 = n * n;
+  const ranges = checkValueRanges(n, n2, e, proof);
+  if (!ranges.valid) return ranges;
+  return checkProofEquation(n, n2, e, proof);
+}
+
+/** g^m·ρ^n ≡ e (mod n²), for values already range-checked and e a unit. */
+function checkProofEquation(n: bigint, n2: bigint, e: bigint, proof: DecryptionProof): VerificationResult {
   // g^m = 1 + m·n mod n² (g = n+1), so only ρ^n costs an exponentiation.
   const expected = ((1n + proof.m * n) * modPow(proof.rho, n, n2)) % n2;
   if (expected === e) return VALID;
@@ -40,12 +59,19 @@ export function checkDecryption(n: bigint, e: bigint, proof: DecryptionProof): V
 
 /** The range checks of checkDecryption and gcd(e, n) = 1, without the exponentiation. */
 function checkRanges(n: bigint, n2: bigint, e: bigint, proof: DecryptionProof): VerificationResult {
+  const ranges = checkValueRanges(n, n2, e, proof);
+  if (!ranges.valid) return ranges;
+  if (gcd(e % n, n) !== 1n) return invalid('ciphertext e is not coprime to n');
+  return VALID;
+}
+
+/** 0 < e < n², 0 ≤ m < n and 0 < ρ < n. */
+function checkValueRanges(n: bigint, n2: bigint, e: bigint, proof: DecryptionProof): VerificationResult {
   if (typeof e !== 'bigint' || e <= 0n || e >= n2) return invalid('ciphertext e is outside 0 < e < n²');
   if (typeof proof !== 'object' || proof === null) return invalid('proof is missing');
   const { m, rho } = proof;
   if (typeof m !== 'bigint' || m < 0n || m >= n) return invalid('plaintext m is outside 0 ≤ m < n');
   if (typeof rho !== 'bigint' || rho <= 0n || rho >= n) return invalid('randomness ρ is outside 0 < ρ < n');
-  if (gcd(e % n, n) !== 1n) return invalid('ciphertext e is not coprime to n');
   return VALID;
 }
 
