@@ -2,14 +2,7 @@ import type { Context } from 'fabric-contract-api';
 import { FundAccount, FundEntry, type FundAccountKind, type FundEntryKind } from '../models/insurance';
 import { StateConflictError } from './errors';
 import { INSURANCE_KEY_TYPES as K } from './insurance-keys';
-import {
-  compositeKey,
-  isIndexEntry,
-  parseStoredValue,
-  readState,
-  scanByPartialKey,
-  writeState,
-} from './ledger';
+import { compositeKey, isIndexEntry, parseStored, readState, scanByPartialKey, writeState } from './ledger';
 import { fromMinor, toMinor } from './money';
 
 /**
@@ -126,7 +119,7 @@ export async function listEntriesOfAccount(ctx: Context, accountId: string): Pro
   const entries: FundEntry[] = [];
   for (const { attributes, value } of await scanByPartialKey(ctx, K.fundEntryByAccount, [accountId])) {
     if (!isIndexEntry(value)) {
-      entries.push(FundEntry.decode(parseStoredValue(value, K.fundEntryByAccount)));
+      entries.push(FundEntry.decode(parseStored(value, K.fundEntryByAccount)));
       continue;
     }
     const [, postedAt = '', entryId = ''] = attributes;

@@ -84,16 +84,12 @@ export async function readAllByPartialKey(
   return entries.map((entry) => parseStored(entry.value, objectType));
 }
 
-/** A value from scanByPartialKey, decoded as readState would (`label` names it in errors). */
-export function parseStoredValue(value: Uint8Array, label: string): unknown {
-  return parseStored(value, label);
-}
-
 export function sha256Hex(bytes: Uint8Array): string {
   return createHash('sha256').update(bytes).digest('hex');
 }
 
-function parseStored(bytes: Uint8Array, key: string): unknown {
+/** A stored value (from getState or a range scan) decoded as JSON; `key` names it in errors. */
+export function parseStored(bytes: Uint8Array, key: string): unknown {
   try {
     return JSON.parse(Buffer.from(bytes).toString('utf8')) as unknown;
   } catch (error) {
