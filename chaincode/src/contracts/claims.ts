@@ -1,6 +1,6 @@
 import { Context, Contract, Info, Returns, Transaction } from 'fabric-contract-api';
 import { stableStringify } from '../lib/canonical-json';
-import { adjudicateItems, coverageOf, modulusOfTerms, policyYearsOf } from '../lib/adjudication';
+import { adjudicateItems, modulusOfTerms, policyYearsOf } from '../lib/adjudication';
 import { AdjudicationSession } from '../lib/adjudication-session';
 import {
   checkDecryption,
@@ -600,12 +600,12 @@ async function decideVerifiedClaim(
 ): Promise<ClaimDecision> {
   const covered = proof.m === 0n;
   const now = session.now;
-  const coverage = coverageOf(claim, terms);
+  // The claim names its policy and patient; the terms carry the rest.
   const usage = covered
-    ? await session.usageFor(coverage, policyYearsOf(coverage, claim.items))
+    ? await session.usageFor(claim, policyYearsOf(terms, claim.items))
     : new Map<number, BenefitUsage>();
-  const result = adjudicateItems({ covered, items: claim.items, terms: coverage, usage, now });
-  session.recordUsage(coverage, result.usage);
+  const result = adjudicateItems({ covered, items: claim.items, policy: claim, terms, usage, now });
+  session.recordUsage(claim, result.usage);
   const adjudication = new ClaimAdjudication({
     covered,
     outcome: result.outcome,

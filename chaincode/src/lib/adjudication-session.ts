@@ -1,11 +1,11 @@
 import type { Context } from 'fabric-contract-api';
 import { ClaimSettlement, ClaimTerms, type Claim } from '../models/claim';
 import type { BenefitUsage, FundAccount } from '../models/insurance';
-import type { CoverageTerms } from './adjudication';
 import { fundAccountKey, journalEntry, memberAccountId, readFundAccount } from './fund-ledger';
 import {
   benefitUsageKey,
   readBenefitUsage,
+  type PolicyRef,
   requireClaimKey,
   requirePolicy,
   requireProduct,
@@ -50,13 +50,13 @@ export class AdjudicationSession {
   }
 
   /** The usage of every policy year the claim touches, as earlier claims of this session left it. */
-  async usageFor(terms: CoverageTerms, years: readonly number[]): Promise<Map<number, BenefitUsage>> {
+  async usageFor(policy: PolicyRef, years: readonly number[]): Promise<Map<number, BenefitUsage>> {
     const usage = new Map<number, BenefitUsage>();
     for (const year of years) {
-      const key = benefitUsageKey(this.ctx, terms.policyId, terms.patientPseudonym, year);
+      const key = benefitUsageKey(this.ctx, policy.policyId, policy.patientPseudonym, year);
       let current = this.usages.get(key);
       if (current === undefined) {
-        current = await readBenefitUsage(this.ctx, terms, year, this.now);
+        current = await readBenefitUsage(this.ctx, policy, year, this.now);
         this.usages.set(key, current);
       }
       usage.set(year, current);
@@ -64,9 +64,9 @@ export class AdjudicationSession {
     return usage;
   }
 
-  recordUsage(terms: CoverageTerms, updated: readonly BenefitUsage[]): void {
+  recordUsage(policy: PolicyRef, updated: readonly BenefitUsage[]): void {
     for (const usage of updated) {
-      const key = benefitUsageKey(this.ctx, terms.policyId, terms.patientPseudonym, usage.policyYear);
+      const key = benefitUsageKey(this.ctx, policy.policyId, policy.patientPseudonym, usage.policyYear);
       this.usages.set(key, usage);
       this.dirtyUsage.add(key);
     }

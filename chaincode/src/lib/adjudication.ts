@@ -2,34 +2,8 @@ import { ItemAdjudication, type ClaimItem, type ClaimOutcome, type ReasonCode } 
 import type { ClaimTerms } from '../models/claim';
 import { BenefitUsage } from '../models/insurance';
 import { parseDecimalBigInt } from './claim-crypto';
+import type { PolicyRef } from './insurance-store';
 import { fromMinor, maxBig, minBig, policyYearOf, toMinor } from './money';
-
-/** What adjudication needs of a claim's policy and product: the claim's copy, or the records themselves. */
-export interface CoverageTerms {
-  policyId: string;
-  patientPseudonym: string;
-  periodStart: string;
-  periodEnd: string;
-  deductible: string;
-  coinsuranceBps: number;
-  annualLimit: string;
-}
-
-/** The coverage terms of a claim that carries its own copy of them. */
-export function coverageOf(
-  claim: { policyId: string; patientPseudonym: string },
-  terms: ClaimTerms,
-): CoverageTerms {
-  return {
-    policyId: claim.policyId,
-    patientPseudonym: claim.patientPseudonym,
-    periodStart: terms.policyPeriodStart,
-    periodEnd: terms.policyPeriodEnd,
-    deductible: terms.deductible,
-    coinsuranceBps: terms.coinsuranceBps,
-    annualLimit: terms.annualLimit,
-  };
-}
 
 /** The modulus n a claim's e is encrypted under, from its terms. */
 export function modulusOfTerms(terms: ClaimTerms): bigint {
@@ -64,21 +38,24 @@ const REASON_PRECEDENCE: readonly ReasonCode[] = [
 ];
 const BASIS_POINTS = 10_000n;
 
-export function policyYearsOf(terms: CoverageTerms, items: readonly ClaimItem[]): number[] {
+export function policyYearsOf(terms: ClaimTerms, items: readonly ClaimItem[]): number[] {
   const years = items
-    .filter((item) => item.serviceDate >= terms.periodStart && item.serviceDate <= terms.periodEnd)
-    .map((item) => policyYearOf(terms.periodStart, item.serviceDate));
+    .filter(
+      (item) => item.serviceDate >= terms.policyPeriodStart && item.serviceDate <= terms.policyPeriodEnd,
+    )
+    .map((item) => policyYearOf(terms.policyPeriodStart, item.serviceDate));
   return [...new Set(years)].sort((left, right) => left - right);
 }
 
 export function adjudicateItems(input: {
   covered: boolean;
   items: readonly ClaimItem[];
-  terms: CoverageTerms;
+  policy: PolicyRef;
+  terms: ClaimTerms;
   usage: ReadonlyMap<number, BenefitUsage>;
   now: string;
 }): AdjudicationResult {
-  const { terms } = input;
+  const { policy, terms } = input;
   const deductible = toMinor(terms.deductible);
   const annualLimit = toMinor(terms.annualLimit);
   const patientShare = BigInt(terms.coinsuranceBps);
@@ -89,8 +66,8 @@ export function adjudicateItems(input: {
 
   for (const item of [...input.items].sort((left, right) => left.sequence - right.sequence)) {
     const submitted = toMinor(item.net);
-    const inPeriod = item.serviceDate >= terms.periodStart && item.serviceDate <= terms.periodEnd;
-    const policyYear = inPeriod ? policyYearOf(terms.periodStart, item.serviceDate) : -1;
+    const inPeriod = item.serviceDate >= terms.policyPeriodStart && item.serviceDate <= terms.policyPeriodEnd;
+    const policyYear = inPeriod ? policyYearOf(terms.policyPeriodStart, item.serviceDate) : -1;
     const amounts = { ...zero, submitted };
     let reasonCode: ReasonCode | null = null;
     if (!input.covered) {
@@ -157,8 +134,8 @@ export function adjudicateItems(input: {
       .map(
         ([policyYear, year]) =>
           new BenefitUsage({
-            policyId: terms.policyId,
-            patientPseudonym: terms.patientPseudonym,
+            policyId: policy.policyId,
+            patientPseudonym: policy.patientPseudonym,
             policyYear,
             deductibleMet: fromMinor(year.deductibleMet),
             benefitUsed: fromMinor(year.benefitUsed),

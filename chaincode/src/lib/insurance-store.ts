@@ -84,10 +84,13 @@ export async function requirePolicy(ctx: Context, policyId: string): Promise<Pol
   return Policy.decode(stored);
 }
 
+/** A policy and its patient: a Policy, or a claim filed under it. */
+export type PolicyRef = Pick<Policy, 'policyId' | 'patientPseudonym'>;
+
 /** What one patient has used of a policy in one policy year (zero usage when nothing is stored). */
 export async function readBenefitUsage(
   ctx: Context,
-  policy: Pick<Policy, 'policyId' | 'patientPseudonym'>,
+  policy: PolicyRef,
   policyYear: number,
   now: string,
 ): Promise<BenefitUsage> {
