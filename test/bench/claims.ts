@@ -1,9 +1,19 @@
 // `npm run bench -- claims`: claims filed + adjudicated + paid per second and end-to-end latency for
 // k = 8, 16, 32 covered categories at 2048 bits; the chaincode CPU time of FileClaim and of
 // AdjudicateClaim per endorser, read from the chaincode server processes' own CPU counters and
-// expressed in units of one 2048-bit modPow(ρ, n, n²) measured in the same run, between the windows
-// (after a warm-up, median of CPU_WINDOWS windows); and the ratio of claim throughput to the
+// expressed in units of one 2048-bit modPow(ρ, n, n²) measured in the same run, right before each
+// window (after a warm-up, median of CPU_WINDOWS windows); and the ratio of claim throughput to the
 // network's no-op ceiling.
+//
+// The CPU windows endorse back to back, as the unit's exponentiations run back to back: each
+// proposal is simulated by the endorsers exactly as a submitted one is (a chaincode does no work at
+// commit), without waiting half a second for its block. On this VM a burst of CPU that follows an
+// idle half second runs slower than the same work on a busy core (paired: 46.0 against 38.4 ms per
+// adjudication, 3 of 3 windows, with two nice-19 spinners keeping the vCPUs awake), so a chaincode
+// figure taken between commits and divided by a unit taken in one continuous loop measures the
+// machine's wake-up as well as the chaincode. That figure is still reported (adjudicateOneByOne*:
+// the same adjudications submitted one at a time), in both the continuous unit and a unit measured
+// after the same idle wait.
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -34,21 +44,24 @@ const CATEGORIES = Array.from({ length: 32 }, (_, i) => icd10Category(`J${String
 const KEY_BITS = 2048;
 /** Claims per AdjudicateClaims in the batched CPU sample. */
 const BATCH_SIZE = 8;
-/**
- * Claims filed and adjudicated one by one before any CPU window, not measured. A chaincode server
- * that has just started spends its first few hundred transactions compiling (a perf profile of the
- * insurer's server after 120 transactions still showed 5 % of its CPU on V8's compiler threads);
- * the windows measure the per-transaction cost of a server in service.
- */
+/** Claims filed before any CPU window, not measured: they warm the filing path end to end. */
 const WARM_UP_CLAIMS = 100;
 /**
- * CPU windows per figure (claimsPerCpuSample transactions each); the figure is the median window,
- * so that one major GC or a noisy neighbour in one window does not decide it.
+ * Endorsements of FileClaim and of AdjudicateClaim before any CPU window, not measured. A
+ * chaincode server that has just started spends its first hundred-odd transactions compiling
+ * (measured: AdjudicateClaim endorsements fell from 38–46 ms to a steady 33–34 ms after about 150,
+ * and a perf profile after 120 still showed 5 % of the CPU on V8's compiler threads); the windows
+ * measure the per-transaction cost of a server in service.
  */
-const CPU_WINDOWS = 3;
-/** Exponentiations timed for the unit: about 1.6 s of CPU, so the 10 ms clock tick is under 1 %. */
+const WARM_UP_ENDORSEMENTS = 300;
+/**
+ * CPU windows per figure (claimsPerCpuSample endorsements each); the figure is the median of the
+ * windows' ratios, so that one major GC or a noisy neighbour in one window does not decide it.
+ */
+const CPU_WINDOWS = 5;
+/** Exponentiations timed for the start-of-run unit (about 1.7 s of CPU). */
 const UNIT_SAMPLES = 60;
-/** Exponentiations timed before each CPU window (7 windows a k: about 1.9 s of CPU in all). */
+/** Exponentiations timed right before each CPU window (about 0.3 s of CPU). */
 const UNIT_SAMPLES_PER_WINDOW = 10;
 
 export interface ClaimsBenchResult {
@@ -57,23 +70,30 @@ export interface ClaimsBenchResult {
   modPowUnitMs: number;
   modPowWallMedianMs: number;
   noopCeilingPerSecond: number;
-  /** Chaincode CPU of a no-op transaction per endorser: the fixed per-transaction cost. */
+  /** Chaincode CPU of a no-op transaction per endorser (back-to-back endorsements): the fixed per-transaction cost. */
   noopCpuMsPerEndorser: number;
   noopUnits: number;
   byK: Array<{
     k: number;
-    /** The unit of this k's CPU figures: measured again before each of its CPU windows. */
+    /** Mean of the units measured before this k's CPU windows. */
     modPowUnitMs: number;
     endToEnd: LatencySummary & { concurrency: number; ratioToNoopCeiling: number };
-    /** Median of the windows below. */
+    /** Back-to-back endorsements: median window (ms), median of the windows' ratios to their units. */
     fileClaimCpuMsPerEndorser: number;
     fileClaimUnits: number;
-    fileClaimCpuMsWindows: number[];
-    /** Median of the windows below. */
+    fileClaimWindows: CpuWindow[];
+    /** Back-to-back endorsements of the same filed claims in every window: medians as above. */
     adjudicateCpuMsPerEndorser: number;
     adjudicateUnits: number;
-    adjudicateCpuMsWindows: number[];
-    /** AdjudicateClaims of batchSize claims (one window): chaincode CPU per claim per endorser. */
+    adjudicateWindows: CpuWindow[];
+    /** The same adjudications submitted one at a time (each endorsement after an idle wait for the previous block). */
+    adjudicateOneByOneCpuMsPerEndorser: number;
+    adjudicateOneByOneUnits: number;
+    /** Mean CPU of one exponentiation run right after each of those commits, as the endorsements run. */
+    modPowAfterIdleUnitMs: number;
+    /** adjudicateOneByOneCpuMsPerEndorser in that unit: both sides measured after the same idle wait. */
+    adjudicateOneByOneAfterIdleUnits: number;
+    /** AdjudicateClaims of batchSize claims, submitted one at a time: chaincode CPU per claim per endorser. */
     adjudicateBatchCpuMsPerClaim: number;
     adjudicateBatchUnitsPerClaim: number;
     batchSize: number;
@@ -82,20 +102,47 @@ export interface ClaimsBenchResult {
   }>;
 }
 
+/** Chaincode CPU per endorser per transaction in one window, and the unit measured right before it. */
+export interface CpuWindow {
+  ms: number;
+  unitMs: number;
+}
+
 const CLOCK_TICKS_PER_SECOND = 100;
 
 /**
- * utime + stime in milliseconds (clock-tick resolution): of a whole process from /proc/<pid>/stat,
- * or of one of its threads from /proc/<pid>/task/<tid>/stat.
+ * utime + stime of a whole process in milliseconds, from /proc/<pid>/stat: clock-tick resolution,
+ * but it keeps the CPU of threads that have exited.
  */
-async function cpuMs(pid: number, tid?: number): Promise<number> {
-  const stat = await readFile(
-    tid === undefined ? `/proc/${pid}/stat` : `/proc/${pid}/task/${tid}/stat`,
-    'utf8',
-  );
+async function cpuMs(pid: number): Promise<number> {
+  const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   const ticks = Number(fields[11]) + Number(fields[12]);
   return (ticks * 1000) / CLOCK_TICKS_PER_SECOND;
+}
+
+/** CPU time of one thread in milliseconds, at nanosecond resolution (/proc/<pid>/task/<tid>/schedstat). */
+async function threadCpuMs(pid: number, tid: number): Promise<number> {
+  const schedstat = await readFile(`/proc/${pid}/task/${tid}/schedstat`, 'utf8');
+  return Number(schedstat.split(' ')[0]) / 1e6;
+}
+
+function roundTo(value: number, decimals: number): number {
+  const scale = 10 ** decimals;
+  return Math.round(value * scale) / scale;
+}
+
+/** The median window (ms) and the median of the windows' ratios to their own units. */
+function summariseWindows(windows: readonly CpuWindow[]): {
+  ms: number;
+  units: number;
+  windows: CpuWindow[];
+} {
+  return {
+    ms: roundTo(median(windows.map((w) => w.ms)), 1),
+    units: roundTo(median(windows.map((w) => w.ms / w.unitMs)), 2),
+    windows: windows.map((w) => ({ ms: roundTo(w.ms, 1), unitMs: roundTo(w.unitMs, 2) })),
+  };
 }
 
 /** Runs `run` and returns its value with the CPU the endorsers' processes spent, per endorser per transaction. */
@@ -203,20 +250,20 @@ export async function runClaimsBench(
     const n2 = n * n;
     const bases = Array.from({ length: UNIT_SAMPLES }, () => randomUnit(n));
     const wallSamples: number[] = [];
-    const cpuBefore = await cpuMs(process.pid, process.pid);
+    const cpuBefore = await threadCpuMs(process.pid, process.pid);
     for (const rho of bases) {
       const t0 = performance.now();
       modPow(rho, n, n2);
       wallSamples.push(performance.now() - t0);
     }
-    const modPowUnitMs = ((await cpuMs(process.pid, process.pid)) - cpuBefore) / bases.length;
+    const modPowUnitMs = ((await threadCpuMs(process.pid, process.pid)) - cpuBefore) / bases.length;
     const modPowWallMedianMs = median(wallSamples);
-    /** Main-thread CPU time of `count` exponentiations on fresh bases, in ms in all. */
+    /** Mean main-thread CPU time of one exponentiation over `count` fresh bases. */
     const modPowCpuMs = async (count: number): Promise<number> => {
       const samples = Array.from({ length: count }, () => randomUnit(n));
-      const before = await cpuMs(process.pid, process.pid);
+      const before = await threadCpuMs(process.pid, process.pid);
       for (const rho of samples) modPow(rho, n, n2);
-      return (await cpuMs(process.pid, process.pid)) - before;
+      return ((await threadCpuMs(process.pid, process.pid)) - before) / count;
     };
 
     const noop = noopSubmitter(runtime);
@@ -231,7 +278,7 @@ export async function runClaimsBench(
       filingEndorsers,
       options.claimsPerCpuSample,
       async () => {
-        for (let i = 0; i < options.claimsPerCpuSample; i++) await noop.submit();
+        for (let i = 0; i < options.claimsPerCpuSample; i++) await noop.endorse();
       },
     );
     noop.close();
@@ -256,6 +303,10 @@ export async function runClaimsBench(
     );
 
     let claimCounter = 0;
+    const filingContract = world
+      .connect(hospital, doctor)
+      .gateway.getNetwork(runtime.channel)
+      .getContract('medfabric', 'Claims');
     /**
      * A product covering the first k categories, and one patient (policy and encounter) per
      * in-flight claim: claims of one patient touch the same supervision keys, and concurrent ones
@@ -317,18 +368,42 @@ export async function runClaimsBench(
         }),
       );
       // Distinct service codes: many claims per patient without a duplicate-billing hold.
-      return async (slot: number, claimId = `bench-claim-${++claimCounter}`): Promise<string> => {
+      const filingOf = (slot: number, claimId: string) => {
         const target = slots[slot];
         if (!target) throw new Error(`no patient slot ${slot}`);
         const { recordId, policyId } = target;
         const items = JSON.stringify([
           { serviceCode: `SVC-${claimId}`, quantity: 1, unitPrice: '1000', serviceDate: '2026-11-02' },
         ]);
-        await world.submit(hospital, doctor, 'Claims', 'FileClaim', [claimId, recordId, policyId, items], {
-          claimBlind: Buffer.from(randomUnit(n).toString()),
-        });
-        return claimId;
+        return {
+          arguments: [claimId, recordId, policyId, items],
+          transientData: { claimBlind: Buffer.from(randomUnit(n).toString()) },
+        };
       };
+      return {
+        file: async (slot: number, claimId = `bench-claim-${++claimCounter}`): Promise<string> => {
+          const filing = filingOf(slot, claimId);
+          await world.submit(hospital, doctor, 'Claims', 'FileClaim', filing.arguments, filing.transientData);
+          return claimId;
+        },
+        /** Has a new claim's filing endorsed, not submitted: the claim is never filed. */
+        endorse: async (slot: number): Promise<void> => {
+          await filingContract
+            .newProposal('FileClaim', filingOf(slot, `bench-claim-${++claimCounter}`))
+            .endorse();
+        },
+      };
+    };
+    type Filer = Awaited<ReturnType<typeof prepareProduct>>;
+    /** Files `count` claims, one patient slot after another, the slots in parallel. */
+    const fileClaims = async (filer: Filer, count: number): Promise<string[]> => {
+      const ids: string[] = [];
+      await Promise.all(
+        Array.from({ length: Math.min(count, options.concurrency) }, async (_, slot) => {
+          for (let i = slot; i < count; i += options.concurrency) ids[i] = await filer.file(slot);
+        }),
+      );
+      return ids;
     };
 
     // The proofs are computed outside the CPU windows: only the adjudication transactions run inside.
@@ -351,81 +426,88 @@ export async function runClaimsBench(
       }
       return proofs;
     };
+    type Proofs = Awaited<ReturnType<typeof proofsOf>>;
     const endorsement = { endorsingOrganizations: [insurer.mspId, regulator.mspId] };
-    const adjudicateOneByOne = async (proofs: Awaited<ReturnType<typeof proofsOf>>) => {
-      for (const { claimId, m, rho } of proofs) {
-        await retryOnReadConflict(() =>
-          claimsContract.submit('AdjudicateClaim', { arguments: [claimId, m, rho], ...endorsement }),
-        );
+    const adjudicationOf = ({ claimId, m, rho }: Proofs[number]) => ({
+      arguments: [claimId, m, rho],
+      ...endorsement,
+    });
+    /** Has each adjudication endorsed, back to back, not submitted: the claims stay filed. */
+    const endorseAdjudications = async (proofs: Proofs, count = proofs.length) => {
+      for (let i = 0; i < count; i++) {
+        const proof = proofs[i % proofs.length];
+        if (!proof) throw new Error('no proof to endorse');
+        await claimsContract.newProposal('AdjudicateClaim', adjudicationOf(proof)).endorse();
       }
     };
 
-    log(`warm-up: ${WARM_UP_CLAIMS} claims filed, then adjudicated one by one (not measured)`);
-    const fileWarmUpClaim = await prepareProduct(16, 'warm-up');
-    const warmUpIds: string[] = [];
-    while (warmUpIds.length < WARM_UP_CLAIMS) {
-      const round = Math.min(options.concurrency, WARM_UP_CLAIMS - warmUpIds.length);
-      warmUpIds.push(
-        ...(await Promise.all(Array.from({ length: round }, (_, slot) => fileWarmUpClaim(slot)))),
-      );
-    }
-    await adjudicateOneByOne(await proofsOf(warmUpIds));
+    log(
+      `warm-up: ${WARM_UP_CLAIMS} claims filed, then ${WARM_UP_ENDORSEMENTS} endorsements each of FileClaim and AdjudicateClaim (not measured)`,
+    );
+    const warmUpFiler = await prepareProduct(16, 'warm-up');
+    const warmUpProofs = await proofsOf(await fileClaims(warmUpFiler, WARM_UP_CLAIMS));
+    for (let i = 0; i < WARM_UP_ENDORSEMENTS; i++) await warmUpFiler.endorse(i % options.concurrency);
+    await endorseAdjudications(warmUpProofs, WARM_UP_ENDORSEMENTS);
 
     const byK: ClaimsBenchResult['byK'] = [];
     for (const k of [8, 16, 32]) {
-      const fileOne = await prepareProduct(k, `k${k}`);
+      const filer = await prepareProduct(k, `k${k}`);
+      const fileOne = filer.file;
 
-      // A CPU window, with the unit measured again before it: this k's figures divide by the unit
-      // of its own windows, as the machine's speed drifts within a run (every figure of one run
-      // rose 15 % for minutes) and a ratio should divide work measured at the same time.
-      const unitOfK = { ms: 0, count: 0 };
-      const cpuWindow = async <T>(
+      // A CPU window, with the unit measured right before it: each window's ratio divides work
+      // measured at the same time, as the machine's speed drifts within a run (every figure of
+      // one run rose 15 % for minutes).
+      const cpuWindow = async (
         endorsers: readonly number[],
         transactions: number,
-        run: () => Promise<T>,
-      ): Promise<{ ms: number; value: T }> => {
-        unitOfK.ms += await modPowCpuMs(UNIT_SAMPLES_PER_WINDOW);
-        unitOfK.count += UNIT_SAMPLES_PER_WINDOW;
-        return cpuPerEndorser(endorsers, transactions, run);
+        run: () => Promise<unknown>,
+      ): Promise<CpuWindow> => {
+        const unitMs = await modPowCpuMs(UNIT_SAMPLES_PER_WINDOW);
+        const { ms } = await cpuPerEndorser(endorsers, transactions, run);
+        return { ms, unitMs };
       };
-      // CPU per endorser: filing with the adjudicator stopped, then adjudication alone, in
-      // CPU_WINDOWS windows (one patient each); the figure is the median window.
-      const fileClaimWindows: number[] = [];
-      const adjudicateWindows: number[] = [];
+      // CPU per endorser, with the adjudicator stopped: filing, then adjudication, in CPU_WINDOWS
+      // windows of back-to-back endorsements each (filings on one patient per window; the same
+      // filed claims adjudicated in every window).
+      const proofs = await proofsOf(await fileClaims(filer, options.claimsPerCpuSample));
+      const fileClaimWindows: CpuWindow[] = [];
+      const adjudicateWindows: CpuWindow[] = [];
       for (let window = 0; window < CPU_WINDOWS; window++) {
-        const filed = await cpuWindow(filingEndorsers, options.claimsPerCpuSample, async () => {
-          const ids: string[] = [];
-          for (let i = 0; i < options.claimsPerCpuSample; i++)
-            ids.push(await fileOne(window % options.concurrency));
-          return ids;
-        });
-        fileClaimWindows.push(filed.ms);
-        const proofs = await proofsOf(filed.value);
-        const adjudicated = await cpuWindow(adjudicationEndorsers, proofs.length, () =>
-          adjudicateOneByOne(proofs),
+        fileClaimWindows.push(
+          await cpuWindow(filingEndorsers, options.claimsPerCpuSample, async () => {
+            for (let i = 0; i < options.claimsPerCpuSample; i++)
+              await filer.endorse(window % options.concurrency);
+          }),
         );
-        adjudicateWindows.push(adjudicated.ms);
+        adjudicateWindows.push(
+          await cpuWindow(adjudicationEndorsers, proofs.length, () => endorseAdjudications(proofs)),
+        );
       }
-      const fileClaimCpuMsPerEndorser = median(fileClaimWindows);
-      const adjudicateCpuMsPerEndorser = median(adjudicateWindows);
+      // The same adjudications submitted one at a time, as a console without batching would: each
+      // endorsement follows an idle wait for the previous block. The unit is also measured that
+      // way, one exponentiation after each commit, beside the continuous loop before the window.
+      const afterIdleUnits: number[] = [];
+      const oneByOne = await cpuWindow(adjudicationEndorsers, proofs.length, async () => {
+        for (const proof of proofs) {
+          await retryOnReadConflict(() => claimsContract.submit('AdjudicateClaim', adjudicationOf(proof)));
+          afterIdleUnits.push(await modPowCpuMs(1));
+        }
+      });
+      const afterIdleUnitMs = afterIdleUnits.reduce((sum, ms) => sum + ms, 0) / afterIdleUnits.length;
       // The same work in batches: one AdjudicateClaims verifies BATCH_SIZE proofs with one modPow.
-      const batchIds: string[] = [];
-      for (let i = 0; i < options.claimsPerCpuSample; i++)
-        batchIds.push(await fileOne(CPU_WINDOWS % options.concurrency));
-      const batchProofs = await proofsOf(batchIds);
-      const { ms: adjudicateBatchCpuMsPerEndorser } = await cpuWindow(
-        adjudicationEndorsers,
-        batchProofs.length,
-        async () => {
-          for (let start = 0; start < batchProofs.length; start += BATCH_SIZE) {
-            const batch = JSON.stringify(batchProofs.slice(start, start + BATCH_SIZE));
-            await retryOnReadConflict(() =>
-              claimsContract.submit('AdjudicateClaims', { arguments: [batch], ...endorsement }),
-            );
-          }
-        },
-      );
-      const unitOfKMs = unitOfK.ms / unitOfK.count;
+      const batchProofs = await proofsOf(await fileClaims(filer, options.claimsPerCpuSample));
+      const batched = await cpuWindow(adjudicationEndorsers, batchProofs.length, async () => {
+        for (let start = 0; start < batchProofs.length; start += BATCH_SIZE) {
+          const batch = JSON.stringify(batchProofs.slice(start, start + BATCH_SIZE));
+          await retryOnReadConflict(() =>
+            claimsContract.submit('AdjudicateClaims', { arguments: [batch], ...endorsement }),
+          );
+        }
+      });
+      const allWindows = [...fileClaimWindows, ...adjudicateWindows, oneByOne, batched];
+      const unitOfKMs = allWindows.reduce((sum, w) => sum + w.unitMs, 0) / allWindows.length;
+      const filing = summariseWindows(fileClaimWindows);
+      const adjudication = summariseWindows(adjudicateWindows);
 
       log(`k=${k}: end-to-end file → automatic adjudication → paid, ${options.concurrency} in flight`);
       await adjudicator.start();
@@ -448,15 +530,19 @@ export async function runClaimsBench(
           concurrency: options.concurrency,
           ratioToNoopCeiling: Math.round((endToEnd.perSecond / ceiling.perSecond) * 1000) / 1000,
         },
-        fileClaimCpuMsPerEndorser: Math.round(fileClaimCpuMsPerEndorser * 10) / 10,
-        modPowUnitMs: Math.round(unitOfKMs * 100) / 100,
-        fileClaimUnits: Math.round((fileClaimCpuMsPerEndorser / unitOfKMs) * 100) / 100,
-        fileClaimCpuMsWindows: fileClaimWindows.map((ms) => Math.round(ms * 10) / 10),
-        adjudicateCpuMsPerEndorser: Math.round(adjudicateCpuMsPerEndorser * 10) / 10,
-        adjudicateUnits: Math.round((adjudicateCpuMsPerEndorser / unitOfKMs) * 100) / 100,
-        adjudicateCpuMsWindows: adjudicateWindows.map((ms) => Math.round(ms * 10) / 10),
-        adjudicateBatchCpuMsPerClaim: Math.round(adjudicateBatchCpuMsPerEndorser * 10) / 10,
-        adjudicateBatchUnitsPerClaim: Math.round((adjudicateBatchCpuMsPerEndorser / unitOfKMs) * 100) / 100,
+        modPowUnitMs: roundTo(unitOfKMs, 2),
+        fileClaimCpuMsPerEndorser: filing.ms,
+        fileClaimUnits: filing.units,
+        fileClaimWindows: filing.windows,
+        adjudicateCpuMsPerEndorser: adjudication.ms,
+        adjudicateUnits: adjudication.units,
+        adjudicateWindows: adjudication.windows,
+        adjudicateOneByOneCpuMsPerEndorser: roundTo(oneByOne.ms, 1),
+        adjudicateOneByOneUnits: roundTo(oneByOne.ms / oneByOne.unitMs, 2),
+        modPowAfterIdleUnitMs: roundTo(afterIdleUnitMs, 2),
+        adjudicateOneByOneAfterIdleUnits: roundTo(oneByOne.ms / afterIdleUnitMs, 2),
+        adjudicateBatchCpuMsPerClaim: roundTo(batched.ms, 1),
+        adjudicateBatchUnitsPerClaim: roundTo(batched.ms / batched.unitMs, 2),
         batchSize: BATCH_SIZE,
         cpuSamples: options.claimsPerCpuSample,
       });
