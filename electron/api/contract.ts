@@ -3,6 +3,7 @@
 // Both transports (Electron IPC, headless HTTP + WebSocket) carry exactly this map. The file is
 // imported by the renderer, so it holds no Node imports.
 import { z } from 'zod';
+import { hostPortSchema } from '../services/channel/host-port';
 import type {
   ChaincodeStatus,
   LogLine,
@@ -150,14 +151,6 @@ function fileTextSchema(what: string, maxBytes: number) {
 const bundleTextSchema = fileTextSchema('bundle file', MAX_BUNDLE_BYTES);
 const orgDefinitionTextSchema = fileTextSchema('org definition file', MAX_ORG_DEFINITION_BYTES);
 const bundleArgumentsSchema = z.object({ bundle: bundleTextSchema }).strict();
-
-const hostPortSchema = z
-  .string()
-  .regex(/^(\[[0-9a-fA-F:]+\]|[A-Za-z0-9]([A-Za-z0-9.-]{0,251}[A-Za-z0-9])?):\d{1,5}$/, 'must be host:port')
-  .refine((value) => {
-    const port = Number(value.slice(value.lastIndexOf(':') + 1));
-    return port >= 1 && port <= 65_535;
-  }, 'the port must be between 1 and 65535');
 
 /** Largest CRL accepted in a revocation-list edit (UTF-8 bytes). */
 export const MAX_CRL_BYTES = 256 * 1024;

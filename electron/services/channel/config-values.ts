@@ -3,6 +3,7 @@
 // objects an administrator can read and edit.
 import { common, msp, orderer, peer } from '@hyperledger/fabric-protos';
 import type { ConfigPolicyNode, PolicyBody } from './config-tree';
+import { matchHostPort, type HostPort } from './host-port';
 import { signaturePolicyEnvelope } from './policy';
 
 /** Names of the standard config values (configtx/*.go in Fabric). */
@@ -288,10 +289,7 @@ export function encodeMsp(definition: MspDefinition): Uint8Array {
 
 // ---- small values ----------------------------------------------------------------------------
 
-export interface HostPort {
-  host: string;
-  port: number;
-}
+export type { HostPort } from './host-port';
 
 export function decodeAnchorPeers(bytes: Uint8Array): HostPort[] {
   return peer.AnchorPeers.deserializeBinary(bytes)
@@ -551,10 +549,7 @@ export function parseGoDuration(value: string): number {
 }
 
 export function parseHostPort(endpoint: string): HostPort {
-  const match = /^(\[[0-9a-fA-F:]+\]|[A-Za-z0-9.-]+):(\d{1,5})$/.exec(endpoint.trim());
-  const port = Number(match?.[2]);
-  if (!match?.[1] || !Number.isInteger(port) || port < 1 || port > 65_535) {
-    throw new ConfigValueError(`"${endpoint}" is not host:port with a port between 1 and 65535`);
-  }
-  return { host: match[1], port };
+  const hostPort = matchHostPort(endpoint.trim());
+  if (!hostPort) throw new ConfigValueError(`"${endpoint}" is not host:port with a port between 1 and 65535`);
+  return hostPort;
 }

@@ -14,6 +14,7 @@ import {
   verifyChain,
 } from './config-certs';
 import { emptyGroup, type ConfigGroupNode } from './config-tree';
+import { hostPortSchema } from './host-port';
 import {
   encodeAddresses,
   encodeAnchorPeers,
@@ -42,13 +43,6 @@ const hostSchema = z
   .string()
   .regex(/^(\[[0-9a-fA-F:]+\]|[A-Za-z0-9]([A-Za-z0-9.-]{0,251}[A-Za-z0-9])?)$/, 'a host name or IP address');
 const portSchema = z.number().int().min(1).max(65_535);
-const endpointSchema = z
-  .string()
-  .regex(/^(\[[0-9a-fA-F:]+\]|[A-Za-z0-9.-]+):\d{1,5}$/, 'host:port')
-  .refine((value) => {
-    const port = Number(value.slice(value.lastIndexOf(':') + 1));
-    return port >= 1 && port <= 65_535;
-  }, 'the port must be between 1 and 65535');
 const ouName = z.string().min(1).max(64);
 
 const orgDefinitionSchema = z
@@ -81,7 +75,7 @@ const orgDefinitionSchema = z
       })
       .default({ enable: true, clientOu: 'client', peerOu: 'peer', adminOu: 'admin', ordererOu: 'orderer' }),
     anchorPeers: z.array(z.object({ host: hostSchema, port: portSchema }).strict()).default([]),
-    ordererEndpoints: z.array(endpointSchema).default([]),
+    ordererEndpoints: z.array(hostPortSchema).default([]),
     /** Org policies (Readers, Writers, Admins, Endorsement) as signature-policy text; defaults below. */
     policies: z.record(z.string().regex(/^[A-Za-z][A-Za-z0-9_-]*$/), z.string().min(1)).optional(),
   })

@@ -4,6 +4,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parse as parseYaml, YAMLParseError } from 'yaml';
 import { z } from 'zod';
+import { hostPortSchema } from '../channel/host-port';
 import type { OrgRole } from './types';
 
 const name = z.string().regex(/^[A-Za-z][A-Za-z0-9]{0,63}$/, 'letters and digits, starting with a letter');
@@ -32,7 +33,7 @@ const profileSchema = z
        */
       external: z
         .object({
-          endpoints: z.array(z.string().regex(/^[A-Za-z0-9.-]+:\d{1,5}$/, 'host:port')).min(1),
+          endpoints: z.array(hostPortSchema).min(1),
           tlsCaFile: z.string().min(1),
         })
         .strict()
