@@ -6,7 +6,7 @@ import 'reflect-metadata';
 import { X509Crl } from '@peculiar/x509';
 import { findOrg, setOrgMsp } from '../channel/config-edits';
 import type { ChannelConfig } from '../channel/config-tree';
-import { decodeMsp, VALUE_KEYS, type FabricMspDefinition } from '../channel/config-values';
+import { channelOrgMsps, decodeMsp, VALUE_KEYS, type FabricMspDefinition } from '../channel/config-values';
 import { createBundle } from '../channel/update-bundle';
 import { computeConfigUpdate } from '../channel/update-compute';
 import { fetchChannelConfig, submitBundleWithRuntime, type SubmitResult } from '../channel/update-submit';
@@ -19,15 +19,9 @@ export class CrlPublicationError extends Error {
 /** The Application/Orderer group holding `mspId` (group names usually equal MSP IDs, but need not). */
 export function orgGroupNameOf(config: ChannelConfig, mspId: string): string {
   if (findOrg(config, mspId)) return mspId;
-  for (const section of ['Application', 'Orderer']) {
-    for (const [name, group] of Object.entries(config.channelGroup.groups[section]?.groups ?? {})) {
-      const value = group.values[VALUE_KEYS.msp];
-      if (!value) continue;
-      const definition = decodeMsp(value.value);
-      if (definition.type === 'fabric' && definition.name === mspId) return name;
-    }
-  }
-  throw new CrlPublicationError(`the channel has no organization with MSP ID ${mspId}`);
+  const holder = channelOrgMsps(config).find((org) => org.msp.name === mspId);
+  if (!holder) throw new CrlPublicationError(`the channel has no organization with MSP ID ${mspId}`);
+  return holder.groupName;
 }
 
 function crlIdentity(pem: string): { issuer: string; aki: string } {

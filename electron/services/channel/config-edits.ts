@@ -19,6 +19,7 @@ import {
   decodeBatchTimeout,
   decodeCapabilities,
   decodeConsensusType,
+  channelOrgMsps,
   decodeMsp,
   decodePolicy,
   encodeAcls,
@@ -253,16 +254,11 @@ export function setOrdererEndpoints(
 function assertNewOrg(config: ChannelConfig, definition: OrgDefinition): void {
   const name = orgGroupName(definition);
   if (findOrg(config, name)) throw new ConfigEditError(`${name} is already an organization of the channel`);
-  for (const section of [GROUP_APPLICATION, GROUP_ORDERER]) {
-    for (const [existingName, group] of Object.entries(config.channelGroup.groups[section]?.groups ?? {})) {
-      const mspValue = group.values[VALUE_KEYS.msp];
-      const existing = mspValue ? decodeMsp(mspValue.value) : undefined;
-      if (existing?.type === 'fabric' && existing.name === definition.mspId) {
-        throw new ConfigEditError(
-          `MSP ID ${definition.mspId} is already used by organization ${existingName}`,
-        );
-      }
-    }
+  const holder = channelOrgMsps(config).find((org) => org.msp.name === definition.mspId);
+  if (holder) {
+    throw new ConfigEditError(
+      `MSP ID ${definition.mspId} is already used by organization ${holder.groupName}`,
+    );
   }
 }
 

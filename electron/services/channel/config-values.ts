@@ -2,7 +2,13 @@
 // ConfigValue.value and ConfigPolicy.policy), between their protobufs and plain JSON-friendly
 // objects an administrator can read and edit.
 import { common, msp, orderer, peer } from '@hyperledger/fabric-protos';
-import type { ConfigPolicyNode, PolicyBody } from './config-tree';
+import {
+  GROUP_APPLICATION,
+  GROUP_ORDERER,
+  type ChannelConfig,
+  type ConfigPolicyNode,
+  type PolicyBody,
+} from './config-tree';
 import { matchHostPort, type HostPort } from './host-port';
 import { signaturePolicyEnvelope } from './policy';
 
@@ -192,6 +198,26 @@ export interface OpaqueMspDefinition {
 }
 
 export type MspDefinition = FabricMspDefinition | OpaqueMspDefinition;
+
+/** An org group of the channel (Application or Orderer section) with its Fabric MSP. */
+export interface ChannelOrgMsp {
+  section: typeof GROUP_APPLICATION | typeof GROUP_ORDERER;
+  groupName: string;
+  msp: FabricMspDefinition;
+}
+
+/** The channel's org groups that hold a Fabric MSP: the Application section's, then the Orderer's. */
+export function channelOrgMsps(config: ChannelConfig): ChannelOrgMsp[] {
+  const orgs: ChannelOrgMsp[] = [];
+  for (const section of [GROUP_APPLICATION, GROUP_ORDERER] as const) {
+    for (const [groupName, group] of Object.entries(config.channelGroup.groups[section]?.groups ?? {})) {
+      const value = group.values[VALUE_KEYS.msp];
+      const msp = value ? decodeMsp(value.value) : undefined;
+      if (msp?.type === 'fabric') orgs.push({ section, groupName, msp });
+    }
+  }
+  return orgs;
+}
 
 function ouFromProto(ou: msp.FabricOUIdentifier | undefined): OuIdentifier | undefined {
   if (!ou) return undefined;

@@ -16,8 +16,8 @@ import {
   parseCertificate,
   subjectOf,
 } from './config-certs';
-import { GROUP_APPLICATION, GROUP_ORDERER, type ChannelConfig } from './config-tree';
-import { decodeMsp, VALUE_KEYS, type FabricMspDefinition } from './config-values';
+import type { ChannelConfig } from './config-tree';
+import { channelOrgMsps, type FabricMspDefinition } from './config-values';
 import { decodeConfigUpdate, encodeConfigUpdate, type ConfigUpdateModel } from './update-compute';
 import { signatureRequirements, type SignatureRequirements, type VerifiedSigner } from './update-policy';
 
@@ -266,16 +266,7 @@ export interface BundleVerification {
 
 /** The org MSPs of the channel (application and orderer orgs), by MSP ID. */
 export function channelMsps(config: ChannelConfig): Map<string, FabricMspDefinition> {
-  const result = new Map<string, FabricMspDefinition>();
-  for (const section of [GROUP_APPLICATION, GROUP_ORDERER]) {
-    for (const group of Object.values(config.channelGroup.groups[section]?.groups ?? {})) {
-      const value = group.values[VALUE_KEYS.msp];
-      if (!value) continue;
-      const definition = decodeMsp(value.value);
-      if (definition.type === 'fabric') result.set(definition.name, definition);
-    }
-  }
-  return result;
+  return new Map(channelOrgMsps(config).map((org) => [org.msp.name, org.msp]));
 }
 
 function isLowS(signature: Uint8Array): boolean {
