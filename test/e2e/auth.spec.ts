@@ -1,9 +1,9 @@
 // Browser-stack checks that need no Fabric network: a headless server on a fake controller, the
 // production bundle under the CSP, and what an unauthenticated browser is told.
 import { expect, test } from './fixtures';
-import { ConsoleApp } from './pages/console-app';
 
 test('an unauthenticated browser is told how to sign in, without CSP violations', async ({
+  app,
   page,
   fakeConsole,
 }) => {
@@ -11,7 +11,6 @@ test('an unauthenticated browser is told how to sign in, without CSP violations'
   page.on('console', (message) => {
     if (message.text().includes('Content Security Policy')) cspViolations.push(message.text());
   });
-  const app = new ConsoleApp(page);
   await page.goto(fakeConsole.server.url);
   const overview = await app.openOverview();
   await overview.expectError('unauthorized', /login URL printed by the console server/);
@@ -20,10 +19,9 @@ test('an unauthenticated browser is told how to sign in, without CSP violations'
 });
 
 test('a console without the console services still shows the nodes and says what is missing', async ({
-  page,
+  app,
   fakeConsole,
 }) => {
-  const app = new ConsoleApp(page);
   const overview = await app.signIn(fakeConsole.server.loginUrl);
   await app.expectLiveUpdates();
   await overview.expectNetworkState('up');

@@ -4,7 +4,6 @@
 // revoke, publish the CRL as a channel update the hospital admin alone signs and submits).
 import { expect, test } from './fixtures';
 import { ChannelUpdatesPage } from './pages/channel-updates-page';
-import { ConsoleApp } from './pages/console-app';
 import { STORAGE_STATE_FILE } from './support/environment';
 import { failOnPageErrors } from './support/page-errors';
 
@@ -15,11 +14,11 @@ const INSURER_PEER = 'peer0.insurer.medfabric.local';
 test.use({ storageState: STORAGE_STATE_FILE });
 
 test('the expiry radar lists the local and the channel certificates of the sandbox', async ({
+  app,
   page,
   realConsole,
 }, testInfo) => {
   const checkErrors = failOnPageErrors(page, testInfo);
-  const app = new ConsoleApp(page);
   await app.open(realConsole.url);
   await app.actAs('HospitalMSP');
   const certificates = await app.openCertificates();
@@ -67,12 +66,12 @@ test('the expiry radar lists the local and the channel certificates of the sandb
 });
 
 test("renewing the hospital peer's TLS certificate restarts it with a new serial and its ledger intact", async ({
+  app,
   page,
   realConsole,
 }, testInfo) => {
   test.setTimeout(4 * 60_000);
   const checkErrors = failOnPageErrors(page, testInfo);
-  const app = new ConsoleApp(page);
   await app.open(realConsole.url);
   await app.actAs('HospitalMSP');
   const certificates = await app.openCertificates();
@@ -117,12 +116,12 @@ test("renewing the hospital peer's TLS certificate restarts it with a new serial
 });
 
 test("the hospital's Fabric CA registers, enrolls, re-enrolls and revokes; its CRL goes to the channel", async ({
+  app,
   page,
   realConsole,
 }, testInfo) => {
   test.setTimeout(4 * 60_000);
   const checkErrors = failOnPageErrors(page, testInfo);
-  const app = new ConsoleApp(page);
   await app.open(realConsole.url);
   await app.actAs('HospitalMSP');
   const certificates = await app.openCertificates();

@@ -20,9 +20,12 @@ test.use({ storageState: STORAGE_STATE_FILE });
 test.describe('wizard', () => {
   test.use({ storageState: { cookies: [], origins: [] } });
 
-  test('the first-run wizard brings up the sandbox consortium', async ({ page, realConsole }, testInfo) => {
+  test('the first-run wizard brings up the sandbox consortium', async ({
+    app,
+    page,
+    realConsole,
+  }, testInfo) => {
     test.setTimeout(NETWORK_UP_TIMEOUT_MS + 60_000);
-    const app = new ConsoleApp(page);
     await app.signIn(realConsole.loginUrl);
     const wizard = await app.expectWizard();
     await app.screenshot(testInfo, 'wizard');
@@ -32,11 +35,11 @@ test.describe('wizard', () => {
 });
 
 test('Overview shows every node healthy and the peers at equal heights', async ({
+  app,
   page,
   realConsole,
 }, testInfo) => {
   const checkErrors = failOnPageErrors(page, testInfo);
-  const app = new ConsoleApp(page);
   await app.open(realConsole.url);
   const overview = new OverviewPage(page);
   await overview.expectNetworkState('up');
@@ -56,12 +59,12 @@ test('Overview shows every node healthy and the peers at equal heights', async (
 });
 
 test('stopping a peer from Nodes shows it stopped; restarting brings it back; the log tail shows new lines', async ({
+  app,
   page,
   realConsole,
 }, testInfo) => {
   test.setTimeout(5 * 60_000);
   const checkErrors = failOnPageErrors(page, testInfo);
-  const app = new ConsoleApp(page);
   await app.open(realConsole.url);
   const nodes: NodesPage = await app.openNodes();
   const peer = 'peer0.insurer.medfabric.local';
@@ -87,11 +90,11 @@ test('stopping a peer from Nodes shows it stopped; restarting brings it back; th
 });
 
 test('issuing an identity shows it with its expiry; the acting org decides which orgs are shown', async ({
+  app,
   page,
   realConsole,
 }, testInfo) => {
   const checkErrors = failOnPageErrors(page, testInfo);
-  const app = new ConsoleApp(page);
   await app.open(realConsole.url);
   await app.actAs('HospitalMSP');
   const identities = await app.openIdentities();
@@ -131,11 +134,11 @@ test('issuing an identity shows it with its expiry; the acting org decides which
 });
 
 test('the channel page shows the four orgs and the decoded configuration', async ({
+  app,
   page,
   realConsole,
 }, testInfo) => {
   const checkErrors = failOnPageErrors(page, testInfo);
-  const app = new ConsoleApp(page);
   await app.open(realConsole.url);
   const channel = await app.openChannel();
   await channel.expectOrgs(ALL_ORGS);
@@ -198,12 +201,12 @@ async function changeBatchTimeout(
 }
 
 test('a batch timeout change is proposed, signed offline by the members who must sign, submitted, and reverted', async ({
+  app,
   page,
   realConsole,
 }, testInfo) => {
   test.setTimeout(6 * 60_000);
   const checkErrors = failOnPageErrors(page, testInfo);
-  const app = new ConsoleApp(page);
   await app.open(realConsole.url);
   const channel = await app.openChannel();
   await channel.expectOrdererSettings();
@@ -234,11 +237,11 @@ test('a batch timeout change is proposed, signed offline by the members who must
 });
 
 test('an ACL change shows its impact and the admin quorum before anyone signs; a broken policy rule is refused', async ({
+  app,
   page,
   realConsole,
 }, testInfo) => {
   const checkErrors = failOnPageErrors(page, testInfo);
-  const app = new ConsoleApp(page);
   await app.open(realConsole.url);
   const updates = await app.openChannelUpdates();
   await updates.proposeAcl('qscc/GetChainInfo', '/Channel/Application/Admins', '/Channel/Application/Admins');
@@ -248,11 +251,11 @@ test('an ACL change shows its impact and the admin quorum before anyone signs; a
 });
 
 test('a bundle altered after it was signed is refused with the reason; org definitions are checked on import', async ({
+  app,
   page,
   realConsole,
 }, testInfo) => {
   const checkErrors = failOnPageErrors(page, testInfo);
-  const app = new ConsoleApp(page);
   await app.open(realConsole.url);
   await app.actAs('HospitalMSP');
   const updates = await app.openChannelUpdates();
@@ -321,12 +324,12 @@ test('a bundle altered after it was signed is refused with the reason; org defin
 });
 
 test('deploying a new chaincode version from a folder bumps the sequence', async ({
+  app,
   page,
   realConsole,
 }, testInfo) => {
   test.setTimeout(10 * 60_000);
   const checkErrors = failOnPageErrors(page, testInfo);
-  const app = new ConsoleApp(page);
   await app.open(realConsole.url);
   const chaincode = await app.openChaincode();
   await expect(chaincode.row('medfabric')).toBeVisible({ timeout: 30_000 });

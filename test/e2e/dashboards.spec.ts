@@ -6,7 +6,6 @@
 import Database from 'better-sqlite3';
 import { expect, test } from './fixtures';
 import { AuditPage } from './pages/audit-page';
-import { ConsoleApp } from './pages/console-app';
 import { DashboardsPage } from './pages/dashboards-page';
 import { LedgerPage } from './pages/ledger-page';
 import { E2E_ENV, STORAGE_STATE_FILE, realConsole } from './support/environment';
@@ -92,13 +91,13 @@ test.beforeAll(async () => {
 });
 
 test('the hospital dashboard shows its encounters, consents and accesses as the index holds them; CSV = rows shown', async ({
+  app,
   page,
   realConsole: env,
 }, testInfo) => {
   const checkErrors = failOnPageErrors(page, testInfo);
   // The known workload: 6 encounters, 7 claims (one duplicate bill), 2 consents (1 revoked), 2 accesses.
   expect(demo).toMatchObject({ encounters: 6, consents: { approved: 2, revoked: 1 }, accesses: 2 });
-  const app = new ConsoleApp(page);
   await app.open(env.url);
   await app.actAs('HospitalMSP');
   const status = await caughtUp();
@@ -157,11 +156,11 @@ test('the hospital dashboard shows its encounters, consents and accesses as the 
 });
 
 test('the insurer dashboard shows the claim funnel, the review queue with evidence and the fund', async ({
+  app,
   page,
   realConsole: env,
 }, testInfo) => {
   const checkErrors = failOnPageErrors(page, testInfo);
-  const app = new ConsoleApp(page);
   await app.open(env.url);
   await app.actAs('InsurerMSP');
   const status = await caughtUp();
@@ -190,12 +189,12 @@ test('the insurer dashboard shows the claim funnel, the review queue with eviden
 });
 
 test('the regulator drills down from an alert to its claim, transaction and block; the block browser and audit agree', async ({
+  app,
   page,
   realConsole: env,
 }, testInfo) => {
   test.setTimeout(5 * 60_000);
   const checkErrors = failOnPageErrors(page, testInfo);
-  const app = new ConsoleApp(page);
   await app.open(env.url);
   await app.actAs('RegulatorMSP');
   const status = await caughtUp();

@@ -1,8 +1,10 @@
 // Fixtures: `fakeConsole` is a headless server on a fake controller (browser-stack checks that
-// need no network); `realConsole` is the console the global setup started on the real network.
+// need no network); `realConsole` is the console the global setup started on the real network;
+// `app` is the page object of the test's page.
 import { test as base } from '@playwright/test';
 import { FakeNetworkController } from '../../electron/api/testing/fake-network-controller';
 import { startHeadlessServer, type HeadlessServer } from '../../electron/server/headless-server';
+import { ConsoleApp } from './pages/console-app';
 import { RENDERER_DIST, realConsole, type RealConsole } from './support/environment';
 
 export { RENDERER_DIST };
@@ -12,7 +14,7 @@ export interface FakeConsole {
   controller: FakeNetworkController;
 }
 
-export const test = base.extend<{ fakeConsole: FakeConsole; realConsole: RealConsole }>({
+export const test = base.extend<{ fakeConsole: FakeConsole; realConsole: RealConsole; app: ConsoleApp }>({
   // eslint-disable-next-line no-empty-pattern -- Playwright reads a fixture's dependencies from this pattern.
   fakeConsole: async ({}, use) => {
     const controller = new FakeNetworkController();
@@ -29,6 +31,9 @@ export const test = base.extend<{ fakeConsole: FakeConsole; realConsole: RealCon
   // eslint-disable-next-line no-empty-pattern -- Playwright reads a fixture's dependencies from this pattern.
   realConsole: async ({}, use) => {
     await use(realConsole());
+  },
+  app: async ({ page }, use) => {
+    await use(new ConsoleApp(page));
   },
 });
 
