@@ -145,17 +145,17 @@ function summariseWindows(windows: readonly CpuWindow[]): {
   };
 }
 
-/** Runs `run` and returns its value with the CPU the endorsers' processes spent, per endorser per transaction. */
-async function cpuPerEndorser<T>(
+/** Runs `run` and returns the CPU the endorsers' processes spent on it, per endorser per transaction (ms). */
+async function cpuPerEndorser(
   endorsers: readonly number[],
   transactions: number,
-  run: () => Promise<T>,
-): Promise<{ ms: number; value: T }> {
+  run: () => Promise<unknown>,
+): Promise<number> {
   const before = await Promise.all(endorsers.map((pid) => cpuMs(pid)));
-  const value = await run();
+  await run();
   const after = await Promise.all(endorsers.map((pid) => cpuMs(pid)));
   const spent = after.reduce((sum, v, i) => sum + v - (before[i] ?? 0), 0);
-  return { ms: spent / endorsers.length / transactions, value };
+  return spent / endorsers.length / transactions;
 }
 
 class ClaimsWorld {
@@ -274,7 +274,7 @@ export async function runClaimsBench(
     const adjudicationEndorsers = [insurer, regulator].map((org) => world.chaincodePid(org));
     // The fixed cost of any transaction in a Node chaincode server (shim, gRPC, contract routing),
     // measured on the filing endorsers after the ceiling run warmed them.
-    const { ms: noopCpuMsPerEndorser } = await cpuPerEndorser(
+    const noopCpuMsPerEndorser = await cpuPerEndorser(
       filingEndorsers,
       options.claimsPerCpuSample,
       async () => {
@@ -452,7 +452,6 @@ export async function runClaimsBench(
     const byK: ClaimsBenchResult['byK'] = [];
     for (const k of [8, 16, 32]) {
       const filer = await prepareProduct(k, `k${k}`);
-      const fileOne = filer.file;
 
       // A CPU window, with the unit measured right before it: each window's ratio divides work
       // measured at the same time, as the machine's speed drifts within a run (every figure of
@@ -463,8 +462,7 @@ export async function runClaimsBench(
         run: () => Promise<unknown>,
       ): Promise<CpuWindow> => {
         const unitMs = await modPowCpuMs(UNIT_SAMPLES_PER_WINDOW);
-        const { ms } = await cpuPerEndorser(endorsers, transactions, run);
-        return { ms, unitMs };
+        return { ms: await cpuPerEndorser(endorsers, transactions, run), unitMs };
       };
       // CPU per endorser, with the adjudicator stopped: filing, then adjudication, in CPU_WINDOWS
       // windows of back-to-back endorsements each (filings on one patient per window; the same
@@ -515,7 +513,7 @@ export async function runClaimsBench(
         async (worker) => {
           const claimId = `bench-claim-${++claimCounter}`;
           const done = new Promise<void>((resolve) => paid.set(claimId, resolve));
-          await fileOne(worker, claimId);
+          await filer.file(worker, claimId);
           await done;
           paid.delete(claimId);
         },
@@ -528,7 +526,7 @@ export async function runClaimsBench(
         endToEnd: {
           ...endToEnd,
           concurrency: options.concurrency,
-          ratioToNoopCeiling: Math.round((endToEnd.perSecond / ceiling.perSecond) * 1000) / 1000,
+          ratioToNoopCeiling: roundTo(endToEnd.perSecond / ceiling.perSecond, 3),
         },
         modPowUnitMs: roundTo(unitOfKMs, 2),
         fileClaimCpuMsPerEndorser: filing.ms,
@@ -549,11 +547,11 @@ export async function runClaimsBench(
     }
     return {
       keyBits: KEY_BITS,
-      modPowUnitMs: Math.round(modPowUnitMs * 100) / 100,
-      modPowWallMedianMs: Math.round(modPowWallMedianMs * 100) / 100,
+      modPowUnitMs: roundTo(modPowUnitMs, 2),
+      modPowWallMedianMs: roundTo(modPowWallMedianMs, 2),
       noopCeilingPerSecond: ceiling.perSecond,
-      noopCpuMsPerEndorser: Math.round(noopCpuMsPerEndorser * 10) / 10,
-      noopUnits: Math.round((noopCpuMsPerEndorser / modPowUnitMs) * 100) / 100,
+      noopCpuMsPerEndorser: roundTo(noopCpuMsPerEndorser, 1),
+      noopUnits: roundTo(noopCpuMsPerEndorser / modPowUnitMs, 2),
       byK,
     };
   } finally {

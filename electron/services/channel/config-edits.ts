@@ -11,6 +11,7 @@ import {
   type ConfigGroupNode,
 } from './config-tree';
 import {
+  channelOrgMsps,
   ConfigValueError,
   decodeAcls,
   decodeAddresses,
@@ -19,7 +20,6 @@ import {
   decodeBatchTimeout,
   decodeCapabilities,
   decodeConsensusType,
-  channelOrgMsps,
   decodeMsp,
   decodePolicy,
   encodeAcls,

@@ -201,7 +201,6 @@ export type MspDefinition = FabricMspDefinition | OpaqueMspDefinition;
 
 /** An org group of the channel (Application or Orderer section) with its Fabric MSP. */
 export interface ChannelOrgMsp {
-  section: typeof GROUP_APPLICATION | typeof GROUP_ORDERER;
   groupName: string;
   msp: FabricMspDefinition;
 }
@@ -209,11 +208,11 @@ export interface ChannelOrgMsp {
 /** The channel's org groups that hold a Fabric MSP: the Application section's, then the Orderer's. */
 export function channelOrgMsps(config: ChannelConfig): ChannelOrgMsp[] {
   const orgs: ChannelOrgMsp[] = [];
-  for (const section of [GROUP_APPLICATION, GROUP_ORDERER] as const) {
+  for (const section of [GROUP_APPLICATION, GROUP_ORDERER]) {
     for (const [groupName, group] of Object.entries(config.channelGroup.groups[section]?.groups ?? {})) {
       const value = group.values[VALUE_KEYS.msp];
       const msp = value ? decodeMsp(value.value) : undefined;
-      if (msp?.type === 'fabric') orgs.push({ section, groupName, msp });
+      if (msp?.type === 'fabric') orgs.push({ groupName, msp });
     }
   }
   return orgs;

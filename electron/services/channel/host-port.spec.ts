@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { hostPortSchema, matchHostPort } from './host-port';
+import { hostPortSchema, hostSchema, matchHostPort, portSchema } from './host-port';
 
 describe('host:port', () => {
   it('takes host names, IPv4 and bracketed IPv6 addresses with a port from 1 to 65535', () => {
@@ -36,5 +36,23 @@ describe('host:port', () => {
     expect(messages('peer0.example')).toContain('must be host:port');
     expect(messages('peer0.example:70000')).toEqual(['the port must be between 1 and 65535']);
     expect(messages('peer0.example:7051')).toBeUndefined();
+  });
+
+  it('checks a host and a port given apart (anchor peers) by the same rules', () => {
+    expect(
+      ['peer0.hospital.example', '127.0.0.1', '[::1]'].map((host) => hostSchema.safeParse(host).success),
+    ).toEqual([true, true, true]);
+    expect(
+      ['peer0.example:7051', '-peer0.example', 'peer0.example.', ''].map(
+        (host) => hostSchema.safeParse(host).success,
+      ),
+    ).toEqual([false, false, false, false]);
+    expect([1, 65_535, 0, 65_536, 7051.5].map((port) => portSchema.safeParse(port).success)).toEqual([
+      true,
+      true,
+      false,
+      false,
+      false,
+    ]);
   });
 });

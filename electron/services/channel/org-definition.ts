@@ -14,7 +14,7 @@ import {
   verifyChain,
 } from './config-certs';
 import { emptyGroup, type ConfigGroupNode } from './config-tree';
-import { hostPortSchema } from './host-port';
+import { hostPortSchema, hostSchema, portSchema } from './host-port';
 import {
   encodeAddresses,
   encodeAnchorPeers,
@@ -39,10 +39,6 @@ export class OrgDefinitionError extends Error {
   }
 }
 
-const hostSchema = z
-  .string()
-  .regex(/^(\[[0-9a-fA-F:]+\]|[A-Za-z0-9]([A-Za-z0-9.-]{0,251}[A-Za-z0-9])?)$/, 'a host name or IP address');
-const portSchema = z.number().int().min(1).max(65_535);
 const ouName = z.string().min(1).max(64);
 
 const orgDefinitionSchema = z
